@@ -1,0 +1,66 @@
+/* One S3 request: built and signed from a spec, run on the client's multi handle, finished with a
+ * status, response headers and either success or a structured error. */
+#ifndef S3_CORE_REQUEST_H
+#define S3_CORE_REQUEST_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "client.h"
+#include "error.h"
+#include "io.h"
+
+struct s3_request_spec {
+	const char *method;            /* GET PUT HEAD DELETE POST */
+	const char *bucket;            /* NULL: the service itself (list buckets) */
+	const char *key;               /* raw UTF-8; NULL or "": the bucket itself */
+	const struct s3_kv *query;     /* raw names and values (NULL value: "name" alone, e.g. "uploads") */
+	size_t n_query;
+	const struct s3_kv *headers;   /* extra headers, all signed: content-type, range, x-amz-meta-* */
+	size_t n_headers;
+	struct s3_source *body;        /* NULL: no body */
+	struct s3_sink *sink;          /* where a 2xx body goes; NULL: discarded */
+	long timeout_ms;               /* < 0: the client's */
+	const char *payload_hash;      /* NULL: SHA-256 of small in-memory bodies, else UNSIGNED-PAYLOAD */
+};
+
+struct s3_request;
+typedef void (*s3_request_done_cb)(struct s3_request *req, void *arg);
+
+enum s3_request_state {
+	S3_REQUEST_READY,
+	S3_REQUEST_RUNNING,
+	S3_REQUEST_DONE,
+};
+
+/* Builds and signs the request. Returns NULL and fills err on a bad spec or when memory runs out. */
+struct s3_request *s3_request_new(struct s3_client *client, const struct s3_request_spec *spec,
+				  struct s3_error *err);
+
+/* Hands the request to the client's loop; done is called from the loop when it ends (never from
+ * inside this call). Returns 0, or -1 with the request DONE and failed. */
+int s3_request_start(struct s3_request *req, s3_request_done_cb done, void *arg);
+
+/* Stops a running request at once (no done callback); it ends failed with code Cancelled. */
+void s3_request_abort(struct s3_request *req);
+
+/* Aborts a running request, then frees everything. */
+void s3_request_free(struct s3_request *req);
+
+enum s3_request_state s3_request_state(const struct s3_request *req);
+/* NULL when the request succeeded (a 2xx response), else why it failed. Valid once DONE. */
+const struct s3_error *s3_request_error(const struct s3_request *req);
+/* Status of the final response, 0 when none arrived. */
+long s3_request_status(const struct s3_request *req);
+/* Response headers of the final response, names in lowercase: index 0..count-1. */
+size_t s3_request_header_count(const struct s3_request *req);
+void s3_request_header(const struct s3_request *req, size_t index, const char **name,
+		       const char **value);
+/* The value of a response header (name in lowercase), or NULL. */
+const char *s3_request_header_find(const struct s3_request *req, const char *name);
+/* Body bytes of the final 2xx response written to the sink. */
+uint64_t s3_request_bytes_received(const struct s3_request *req);
+
+#endif

@@ -1,0 +1,135 @@
+#include "curl_multi_driver.h"
+
+#include <stdlib.h>
+
+struct s3_multi_driver {
+	CURLM *multi;
+	struct s3_reactor reactor;
+	s3_transfer_done_cb done;
+};
+
+/* Hands every finished transfer back. Runs after curl_multi_socket_action returned, never inside
+ * a libcurl callback, so removing handles here is allowed. */
+static void
+complete_finished(struct s3_multi_driver *d)
+{
+	CURLMsg *msg;
+	int left;
+	while ((msg = curl_multi_info_read(d->multi, &left)) != NULL) {
+		if (msg->msg != CURLMSG_DONE)
+			continue;
+		/* msg is invalid once the handle leaves the multi handle: copy first. */
+		CURL *easy = msg->easy_handle;
+		CURLcode result = msg->data.result;
+		void *private_data = NULL;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, &private_data);
+		curl_multi_remove_handle(d->multi, easy);
+		d->done(easy, result, private_data);
+	}
+}
+
+static void
+on_socket_ready(int fd, int events, void *arg)
+{
+	struct s3_multi_driver *d = arg;
+	int mask = ((events & S3_IO_READ) ? CURL_CSELECT_IN : 0) |
+		   ((events & S3_IO_WRITE) ? CURL_CSELECT_OUT : 0);
+	int running;
+	curl_multi_socket_action(d->multi, fd, mask, &running);
+	complete_finished(d);
+}
+
+static void
+on_timeout(void *arg)
+{
+	struct s3_multi_driver *d = arg;
+	int running;
+	curl_multi_socket_action(d->multi, CURL_SOCKET_TIMEOUT, 0, &running);
+	complete_finished(d);
+}
+
+/* CURLMOPT_SOCKETFUNCTION: the watch is kept as libcurl's per-socket pointer. */
+static int
+on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socketp)
+{
+	(void)easy;
+	struct s3_multi_driver *d = userp;
+	const struct s3_reactor_ops *ops = d->reactor.ops;
+	void *watch = socketp;
+	if (what == CURL_POLL_REMOVE) {
+		if (watch != NULL) {
+			ops->io_unsubscribe(d->reactor.ud, watch);
+			curl_multi_assign(d->multi, fd, NULL);
+		}
+		return 0;
+	}
+	int events = ((what & CURL_POLL_IN) ? S3_IO_READ : 0) |
+		     ((what & CURL_POLL_OUT) ? S3_IO_WRITE : 0);
+	if (watch != NULL)
+		return ops->io_update(d->reactor.ud, watch, events);
+	watch = ops->io_subscribe(d->reactor.ud, fd, events, on_socket_ready, d);
+	if (watch == NULL)
+		return -1;
+	curl_multi_assign(d->multi, fd, watch);
+	return 0;
+}
+
+/* CURLMOPT_TIMERFUNCTION: only arms the reactor's timer; the action runs later from the loop. */
+static int
+on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
+{
+	(void)multi;
+	struct s3_multi_driver *d = userp;
+	if (timeout_ms < 0) {
+		d->reactor.ops->timer_cancel(d->reactor.ud);
+		return 0;
+	}
+	return d->reactor.ops->timer_start(d->reactor.ud, timeout_ms, on_timeout, d);
+}
+
+struct s3_multi_driver *
+s3_multi_driver_new(struct s3_reactor reactor, long max_connections, s3_transfer_done_cb done)
+{
+	struct s3_multi_driver *d = calloc(1, sizeof(*d));
+	if (d == NULL)
+		return NULL;
+	d->multi = curl_multi_init();
+	if (d->multi == NULL) {
+		free(d);
+		return NULL;
+	}
+	d->reactor = reactor;
+	d->done = done;
+	curl_multi_setopt(d->multi, CURLMOPT_SOCKETFUNCTION, on_curl_socket);
+	curl_multi_setopt(d->multi, CURLMOPT_SOCKETDATA, d);
+	curl_multi_setopt(d->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
+	curl_multi_setopt(d->multi, CURLMOPT_TIMERDATA, d);
+	if (max_connections > 0) {
+		curl_multi_setopt(d->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_connections);
+		curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, max_connections);
+	}
+	return d;
+}
+
+void
+s3_multi_driver_delete(struct s3_multi_driver *d)
+{
+	if (d == NULL)
+		return;
+	/* Closing cached connections may still report sockets to remove: the reactor is alive. */
+	curl_multi_cleanup(d->multi);
+	d->reactor.ops->timer_cancel(d->reactor.ud);
+	free(d);
+}
+
+int
+s3_multi_driver_add(struct s3_multi_driver *d, CURL *easy)
+{
+	return curl_multi_add_handle(d->multi, easy) == CURLM_OK ? 0 : -1;
+}
+
+void
+s3_multi_driver_remove(struct s3_multi_driver *d, CURL *easy)
+{
+	curl_multi_remove_handle(d->multi, easy);
+}

@@ -1,0 +1,27 @@
+/* The bridge between a reactor and libcurl's multi interface: libcurl says which sockets to watch and
+ * when to time out, the reactor says what is ready, and finished transfers are handed back. */
+#ifndef S3_CURL_MULTI_DRIVER_H
+#define S3_CURL_MULTI_DRIVER_H
+
+#include <curl/curl.h>
+
+#include "s3/reactor.h"
+
+/* Called once per finished transfer, from the loop, after the easy handle left the multi handle.
+ * private_data is the handle's CURLOPT_PRIVATE. Must not yield; may free the easy handle. */
+typedef void (*s3_transfer_done_cb)(CURL *easy, CURLcode result, void *private_data);
+
+struct s3_multi_driver;
+
+/* The reactor is borrowed: it must outlive the driver. max_connections 0 means unlimited. */
+struct s3_multi_driver *s3_multi_driver_new(struct s3_reactor reactor, long max_connections,
+					    s3_transfer_done_cb done);
+/* No transfer may be in flight. */
+void s3_multi_driver_delete(struct s3_multi_driver *driver);
+
+/* Starts a transfer. Returns 0, -1 when libcurl refuses the handle. */
+int s3_multi_driver_add(struct s3_multi_driver *driver, CURL *easy);
+/* Stops a transfer that has not finished; no done callback follows. Not from a libcurl callback. */
+void s3_multi_driver_remove(struct s3_multi_driver *driver, CURL *easy);
+
+#endif

@@ -1,0 +1,122 @@
+#include "sink_source.h"
+
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+static int
+buffer_sink_write(struct s3_sink *base, const char *data, size_t len)
+{
+	struct s3_buffer_sink *sink = (struct s3_buffer_sink *)base;
+	if (s3_buf_append(&sink->buf, data, len) != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}
+
+void
+s3_buffer_sink_init(struct s3_buffer_sink *sink)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->base.write = buffer_sink_write;
+}
+
+static int
+fd_sink_write(struct s3_sink *base, const char *data, size_t len)
+{
+	struct s3_fd_sink *sink = (struct s3_fd_sink *)base;
+	while (len > 0) {
+		ssize_t n = pwrite(sink->fd, data, len, (off_t)(sink->offset + sink->written));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0)
+				errno = ENOSPC;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+		sink->written += (uint64_t)n;
+	}
+	return 0;
+}
+
+void
+s3_fd_sink_init(struct s3_fd_sink *sink, int fd, uint64_t offset)
+{
+	memset(sink, 0, sizeof(*sink));
+	sink->base.write = fd_sink_write;
+	sink->fd = fd;
+	sink->offset = offset;
+}
+
+static ssize_t
+buffer_source_read(struct s3_source *base, char *data, size_t len)
+{
+	struct s3_buffer_source *source = (struct s3_buffer_source *)base;
+	uint64_t left = base->size - source->pos;
+	size_t n = left < len ? (size_t)left : len;
+	memcpy(data, source->data + source->pos, n);
+	source->pos += n;
+	return (ssize_t)n;
+}
+
+static int
+buffer_source_rewind(struct s3_source *base)
+{
+	((struct s3_buffer_source *)base)->pos = 0;
+	return 0;
+}
+
+void
+s3_buffer_source_init(struct s3_buffer_source *source, const void *data, uint64_t len)
+{
+	memset(source, 0, sizeof(*source));
+	source->base.read = buffer_source_read;
+	source->base.rewind = buffer_source_rewind;
+	source->base.size = len;
+	source->base.bytes = data;
+	source->data = data;
+}
+
+static ssize_t
+fd_source_read(struct s3_source *base, char *data, size_t len)
+{
+	struct s3_fd_source *source = (struct s3_fd_source *)base;
+	uint64_t left = base->size - source->pos;
+	if (left == 0)
+		return 0;
+	size_t want = left < len ? (size_t)left : len;
+	for (;;) {
+		ssize_t n = pread(source->fd, data, want, (off_t)(source->offset + source->pos));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0) {
+			/* The file shrank under us: sending fewer bytes than announced would hang. */
+			errno = EIO;
+			return -1;
+		}
+		if (n > 0)
+			source->pos += (uint64_t)n;
+		return n;
+	}
+}
+
+static int
+fd_source_rewind(struct s3_source *base)
+{
+	((struct s3_fd_source *)base)->pos = 0;
+	return 0;
+}
+
+void
+s3_fd_source_init(struct s3_fd_source *source, int fd, uint64_t offset, uint64_t size)
+{
+	memset(source, 0, sizeof(*source));
+	source->base.read = fd_source_read;
+	source->base.rewind = fd_source_rewind;
+	source->base.size = size;
+	source->fd = fd;
+	source->offset = offset;
+}

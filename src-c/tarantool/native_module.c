@@ -1,0 +1,290 @@
+/*
+ * s3.native: the Lua binding of the core. A request call parks only the calling fiber until the
+ * loop finishes the transfer; the bytes go between libcurl and a fd or a C buffer, never through Lua.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <tarantool/lauxlib.h>
+#include <tarantool/lua.h>
+#include <tarantool/module.h>
+
+#include "core/client.h"
+#include "core/request.h"
+#include "highlevel/sink_source.h"
+#include "reactor/reactor_tarantool.h"
+#include "tarantool/fiber_wait.h"
+
+#define CLIENT_METATABLE "s3.native.client"
+
+struct lua_client {
+	struct s3_client *client;
+};
+
+static const char *
+opt_string(lua_State *L, int table, const char *field, const char *fallback)
+{
+	lua_getfield(L, table, field);
+	const char *value = fallback;
+	if (!lua_isnil(L, -1)) {
+		if (lua_type(L, -1) != LUA_TSTRING)
+			luaL_error(L, "s3.native: %s must be a string", field);
+		value = lua_tostring(L, -1);
+	}
+	/* The table keeps the string alive; the pointer stays valid while the table is on the stack. */
+	lua_pop(L, 1);
+	return value;
+}
+
+static double
+opt_number(lua_State *L, int table, const char *field, double fallback)
+{
+	lua_getfield(L, table, field);
+	double value = fallback;
+	if (!lua_isnil(L, -1)) {
+		if (lua_type(L, -1) != LUA_TNUMBER)
+			luaL_error(L, "s3.native: %s must be a number", field);
+		value = lua_tonumber(L, -1);
+	}
+	lua_pop(L, 1);
+	return value;
+}
+
+static bool
+opt_boolean(lua_State *L, int table, const char *field, bool fallback)
+{
+	lua_getfield(L, table, field);
+	bool value = fallback;
+	if (!lua_isnil(L, -1)) {
+		if (lua_type(L, -1) != LUA_TBOOLEAN)
+			luaL_error(L, "s3.native: %s must be a boolean", field);
+		value = lua_toboolean(L, -1);
+	}
+	lua_pop(L, 1);
+	return value;
+}
+
+static long
+seconds_to_ms(double seconds)
+{
+	return seconds > 0 ? (long)(seconds * 1000.0 + 0.5) : 0;
+}
+
+static void
+push_error(lua_State *L, const struct s3_error *err)
+{
+	lua_createtable(L, 0, 5);
+	lua_pushstring(L, err->code);
+	lua_setfield(L, -2, "code");
+	if (err->status != 0) {
+		lua_pushinteger(L, err->status);
+		lua_setfield(L, -2, "status");
+	}
+	lua_pushstring(L, err->message);
+	lua_setfield(L, -2, "message");
+	if (err->request_id[0] != '\0') {
+		lua_pushstring(L, err->request_id);
+		lua_setfield(L, -2, "request_id");
+	}
+	if (err->sys_errno != 0) {
+		lua_pushinteger(L, err->sys_errno);
+		lua_setfield(L, -2, "errno");
+	}
+}
+
+static int
+lua_client_new(lua_State *L)
+{
+	luaL_checktype(L, 1, LUA_TTABLE);
+	const char *addressing = opt_string(L, 1, "addressing", "path");
+	if (strcmp(addressing, "path") != 0 && strcmp(addressing, "virtual") != 0)
+		return luaL_error(L, "s3.native: addressing must be 'path' or 'virtual'");
+	struct s3_client_config config = {
+		.endpoint = opt_string(L, 1, "endpoint", NULL),
+		.region = opt_string(L, 1, "region", "us-east-1"),
+		.access_key_id = opt_string(L, 1, "access_key_id", NULL),
+		.secret_access_key = opt_string(L, 1, "secret_access_key", NULL),
+		.session_token = opt_string(L, 1, "session_token", NULL),
+		.virtual_addressing = strcmp(addressing, "virtual") == 0,
+		.connect_timeout_ms = seconds_to_ms(opt_number(L, 1, "connect_timeout", 0)),
+		.timeout_ms = seconds_to_ms(opt_number(L, 1, "timeout", 0)),
+		.max_connections = (long)opt_number(L, 1, "max_connections", 0),
+		.verify_peer = opt_boolean(L, 1, "verify_peer", true),
+		.ca_file = opt_string(L, 1, "ca_file", NULL),
+		.proxy = opt_string(L, 1, "proxy", NULL),
+	};
+	struct s3_reactor reactor;
+	if (s3_tarantool_reactor_new(&reactor) != 0)
+		return luaL_error(L, "s3.native: cannot start the reactor fibers");
+	struct s3_error err;
+	struct lua_client *lc = lua_newuserdata(L, sizeof(*lc));
+	lc->client = NULL;
+	luaL_getmetatable(L, CLIENT_METATABLE);
+	lua_setmetatable(L, -2);
+	lc->client = s3_client_new(&config, reactor, &err);
+	if (lc->client == NULL)
+		return luaL_error(L, "s3.native: %s", err.message);
+	return 1;
+}
+
+static int
+lua_client_gc(lua_State *L)
+{
+	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
+	s3_client_delete(lc->client);
+	lc->client = NULL;
+	return 0;
+}
+
+/* Reads a table of name -> string into an array kept in a userdata left on the stack, so that a
+ * raised error leaks nothing; the strings stay owned by the table. */
+static struct s3_kv *
+read_pairs(lua_State *L, int req, const char *field, size_t *count)
+{
+	*count = 0;
+	lua_getfield(L, req, field);
+	if (lua_isnil(L, -1))
+		return NULL;
+	if (!lua_istable(L, -1))
+		luaL_error(L, "s3.native: %s must be a table", field);
+	int table = lua_gettop(L);
+	size_t n = 0;
+	for (lua_pushnil(L); lua_next(L, table) != 0; lua_pop(L, 1))
+		n++;
+	struct s3_kv *pairs = lua_newuserdata(L, (n > 0 ? n : 1) * sizeof(*pairs));
+	size_t i = 0;
+	for (lua_pushnil(L); lua_next(L, table) != 0; lua_pop(L, 1)) {
+		if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
+			luaL_error(L, "s3.native: %s must map strings to strings", field);
+		pairs[i].key = lua_tostring(L, -2);
+		pairs[i].value = lua_tostring(L, -1);
+		i++;
+	}
+	*count = n;
+	return pairs;
+}
+
+static void
+push_response(lua_State *L, const struct s3_request *req, const struct s3_buffer_sink *buffer)
+{
+	lua_createtable(L, 0, 4);
+	lua_pushinteger(L, s3_request_status(req));
+	lua_setfield(L, -2, "status");
+	size_t n = s3_request_header_count(req);
+	lua_createtable(L, 0, (int)n);
+	for (size_t i = 0; i < n; i++) {
+		const char *name, *value;
+		s3_request_header(req, i, &name, &value);
+		lua_pushstring(L, value);
+		lua_setfield(L, -2, name);
+	}
+	lua_setfield(L, -2, "headers");
+	if (buffer != NULL) {
+		lua_pushlstring(L, s3_buf_cstr(&buffer->buf), buffer->buf.len);
+		lua_setfield(L, -2, "body");
+	}
+	lua_pushnumber(L, (double)s3_request_bytes_received(req));
+	lua_setfield(L, -2, "bytes");
+}
+
+/* client:request(req) -> resp | nil, err. See src-ts/s3/native.d.ts for the fields. */
+static int
+lua_client_request(lua_State *L)
+{
+	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	if (lc->client == NULL)
+		return luaL_error(L, "s3.native: the client is closed");
+
+	struct s3_request_spec spec = {
+		.method = opt_string(L, 2, "method", "GET"),
+		.bucket = opt_string(L, 2, "bucket", NULL),
+		.key = opt_string(L, 2, "key", NULL),
+		.timeout_ms = -1,
+	};
+	double timeout = opt_number(L, 2, "timeout", -1);
+	if (timeout >= 0)
+		spec.timeout_ms = seconds_to_ms(timeout);
+
+	struct s3_buffer_source buffer_source;
+	struct s3_fd_source fd_source;
+	size_t body_len = 0;
+	lua_getfield(L, 2, "body");
+	if (lua_type(L, -1) == LUA_TSTRING) {
+		const char *body = lua_tolstring(L, -1, &body_len);
+		s3_buffer_source_init(&buffer_source, body, body_len);
+		spec.body = &buffer_source.base;
+	} else if (!lua_isnil(L, -1)) {
+		return luaL_error(L, "s3.native: body must be a string");
+	}
+	lua_pop(L, 1);
+	double body_fd = opt_number(L, 2, "body_fd", -1);
+	if (body_fd >= 0) {
+		double offset = opt_number(L, 2, "body_offset", 0);
+		double size = opt_number(L, 2, "body_size", -1);
+		if (size < 0 || offset < 0)
+			return luaL_error(L, "s3.native: body_fd needs body_size and body_offset >= 0");
+		s3_fd_source_init(&fd_source, (int)body_fd, (uint64_t)offset, (uint64_t)size);
+		spec.body = &fd_source.base;
+	}
+
+	struct s3_fd_sink fd_sink;
+	struct s3_buffer_sink buffer_sink;
+	struct s3_buffer_sink *collected = NULL;
+	double sink_fd = opt_number(L, 2, "sink_fd", -1);
+	if (sink_fd >= 0) {
+		s3_fd_sink_init(&fd_sink, (int)sink_fd, (uint64_t)opt_number(L, 2, "sink_offset", 0));
+		spec.sink = &fd_sink.base;
+	} else {
+		s3_buffer_sink_init(&buffer_sink);
+		spec.sink = &buffer_sink.base;
+		collected = &buffer_sink;
+	}
+
+	spec.query = read_pairs(L, 2, "query", &spec.n_query);
+	spec.headers = read_pairs(L, 2, "headers", &spec.n_headers);
+
+	struct s3_error err;
+	struct s3_request *req = s3_request_new(lc->client, &spec, &err);
+	if (req == NULL) {
+		lua_pushnil(L);
+		push_error(L, &err);
+		return 2;
+	}
+	s3_fiber_wait_request(req);
+	const struct s3_error *failure = s3_request_error(req);
+	int results;
+	if (failure != NULL) {
+		lua_pushnil(L);
+		push_error(L, failure);
+		results = 2;
+	} else {
+		push_response(L, req, collected);
+		results = 1;
+	}
+	s3_request_free(req);
+	if (collected != NULL)
+		s3_buf_free(&collected->buf);
+	return results;
+}
+
+LUA_API int
+luaopen_s3_native(lua_State *L)
+{
+	if (s3_library_init() != 0)
+		return luaL_error(L, "s3.native: libcurl failed to initialize");
+	if (luaL_newmetatable(L, CLIENT_METATABLE)) {
+		lua_pushcfunction(L, lua_client_gc);
+		lua_setfield(L, -2, "__gc");
+		lua_newtable(L);
+		lua_pushcfunction(L, lua_client_request);
+		lua_setfield(L, -2, "request");
+		lua_setfield(L, -2, "__index");
+	}
+	lua_pop(L, 1);
+	lua_newtable(L);
+	lua_pushcfunction(L, lua_client_new);
+	lua_setfield(L, -2, "client_new");
+	lua_pushstring(L, s3_library_transport_version());
+	lua_setfield(L, -2, "curl_version");
+	return 1;
+}
