@@ -1,0 +1,39 @@
+# make          build the Lua (TypeScriptToLua) and install the rock into ./.rocks
+# make deps     install Debian packages and npm packages that are missing
+# make test     everything: C tests (ASan/UBSan), generated-Lua check, busted specs in tarantool
+# make run      start a local S3 server (Ceph RGW), run examples/quickstart.lua, stop the server
+SHELL := /bin/bash
+TS_SOURCES := $(shell find src-ts -name '*.ts' 2>/dev/null) tsconfig.json package.json
+C_SOURCES := $(shell find src-c -name '*.[ch]' 2>/dev/null) CMakeLists.txt rockspec/s3-scm-1.rockspec
+
+.PHONY: all build deps lua rock test test-c run clean
+
+all: build
+
+build: deps rock
+
+deps:
+	@bash tools/deps.sh
+
+# The generated Lua is committed; tstl never deletes stale files, so the build starts from empty.
+lua/.stamp: $(TS_SOURCES)
+	@npm run --silent build
+	@touch $@
+
+lua: lua/.stamp
+
+.rocks/.stamp: lua/.stamp $(C_SOURCES) $(shell find lua -name '*.lua' 2>/dev/null)
+	@tarantoolctl rocks make rockspec/s3-scm-1.rockspec > build.rock.log 2>&1 \
+		|| { cat build.rock.log; exit 1; }
+	@touch $@
+
+rock: .rocks/.stamp
+
+test: build
+	@bash test/run_all.sh
+
+run: build
+	@bash examples/run.sh
+
+clean:
+	rm -rf build build.luarocks .rocks lua/.stamp build.rock.log

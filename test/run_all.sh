@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# The whole test run: C tests with sanitizers, the generated-Lua check, busted specs inside
+# tarantool, all against one throwaway Ceph RGW on loopback. Ends with one line
+# "total: N passed, N failed, N skipped" and a non-zero exit when anything failed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+work=$(mktemp -d /tmp/s3-test.XXXXXX)
+server_dir=$work/rgw
+passed=0 failed=0 skipped=0
+
+cleanup() {
+    bash test/server/rgw.sh stop "$server_dir" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+count() { # count NAME STATUS(pass|fail|skip)
+    case $2 in
+        pass) passed=$((passed + 1)) ;;
+        fail) failed=$((failed + 1)); echo "FAILED: $1" ;;
+        skip) skipped=$((skipped + 1)) ;;
+    esac
+}
+
+echo "== local S3 server (Ceph RGW)"
+if ! bash test/server/rgw.sh start "$server_dir" > "$work/server.env"; then
+    echo "the test server did not start"
+    echo "total: 0 passed, 1 failed, 0 skipped"
+    exit 1
+fi
+set -a; source "$work/server.env"; set +a
+
+echo "== C tests (ASan + UBSan)"
+cmake -S . -B build/ctest -DS3_BUILD_MODULE=OFF -DS3_BUILD_TESTS=ON -DS3_SANITIZE=ON \
+    -DCMAKE_BUILD_TYPE=Debug > "$work/cmake.log" 2>&1 \
+    && cmake --build build/ctest -j2 > "$work/cmake-build.log" 2>&1
+if [ $? -ne 0 ]; then
+    cat "$work/cmake.log" "$work/cmake-build.log" | tail -40
+    count "C build" fail
+else
+    (cd build/ctest && ctest --output-on-failure) 2>&1 | tee "$work/ctest.log"
+    while read -r status; do count "ctest" "$status"; done < <(
+        sed -nE 's/.*Test +#[0-9]+: ([^ ]+) .*(Passed|\*\*\*Skipped|\*\*\*Failed|Not Run|\*\*\*Exception.*|\*\*\*Timeout).*/\2/p' "$work/ctest.log" |
+        sed -E 's/^Passed$/pass/; s/^\*\*\*Skipped$/skip/; s/^(\*\*\*|Not).*/fail/')
+fi
+
+echo "== generated Lua is current"
+if npm run --silent build > "$work/tstl.log" 2>&1 && touch lua/.stamp &&
+   git diff --exit-code --stat -- lua && [ -z "$(git status --porcelain --untracked-files=all -- lua | grep -v 'lua/.stamp')" ]; then
+    echo "lua/ matches src-ts/"
+    count "generated Lua" pass
+else
+    cat "$work/tstl.log"; git status --short -- lua
+    count "generated Lua is stale: run make and commit lua/" fail
+fi
+
+echo "== busted specs in tarantool"
+tarantool test/run_busted.lua test/spec 2>&1 | tee "$work/busted.log"
+line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$work/busted.log" | tail -1)
+if [ -n "$line" ]; then
+    read -r p _ f _ s _ <<< "${line//,/}"
+    passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
+    [ "$f" -eq 0 ] || echo "FAILED: $f busted test(s)"
+else
+    count "busted run (no closing line)" fail
+fi
+
+echo "total: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
