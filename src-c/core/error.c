@@ -145,11 +145,9 @@ s3_error_from_response(struct s3_error *err, long status, const char *body, size
 	err->status = status;
 	snprintf(err->code, sizeof(err->code), "%s",
 		 parsed && p.code[0] != '\0' ? p.code : code_for_status(status));
-	if (parsed && p.message[0] != '\0')
+	/* Left empty when S3 sent none (Ceph RGW's <Message/>): the code and status tell the story. */
+	if (parsed)
 		snprintf(err->message, sizeof(err->message), "%s", p.message);
-	else
-		/* Ceph RGW sends an empty <Message/>: the code and status still tell the story. */
-		snprintf(err->message, sizeof(err->message), "%s (HTTP %ld)", err->code, status);
 	const char *request_id = parsed && p.request_id[0] != '\0' ? p.request_id : request_id_header;
 	if (request_id != NULL)
 		snprintf(err->request_id, sizeof(err->request_id), "%s", request_id);

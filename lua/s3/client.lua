@@ -1,0 +1,530 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+-- Lua Library inline imports
+local function __TS__Class(self)
+    local c = {prototype = {}}
+    c.prototype.__index = c.prototype
+    c.prototype.constructor = c
+    return c
+end
+-- End of Lua Library inline imports
+local ____exports = {}
+local ____self, failure, perform, requestHeaders, objectInfo, putInfo, bodyBytes, osError, discardTemp, BACKOFF_BASE, BACKOFF_CAP, GET_TO_FILE_OPTS, GET_OPTS, PUT_OPTS, SIMPLE_OPTS, CREATE_BUCKET_OPTS, META_PREFIX
+local native = require("s3.native")
+local fiber = require("fiber")
+local fio = require("fio")
+local log = require("log")
+local ____config = require("s3.config")
+local nativeConfig = ____config.nativeConfig
+local ____errors = require("s3.errors")
+local newError = ____errors.newError
+local fromNative = ____errors.fromNative
+local ____util = require("s3.util")
+local argError = ____util.argError
+local checkName = ____util.checkName
+local checkOpts = ____util.checkOpts
+local checkStringMap = ____util.checkStringMap
+local getpid = ____util.getpid
+local randomFraction = ____util.randomFraction
+local randomHex = ____util.randomHex
+function ____self(c, method)
+    if type(c) ~= "table" or getmetatable(c) ~= ____exports.Client.prototype then
+        return argError(((("use client:" .. method) .. "(...) instead of client.") .. method) .. "(...)")
+    end
+    return c
+end
+function failure(err)
+    return nil, err
+end
+function perform(client, req, bucket, key, beforeRetry)
+    local retries = client._cfg.retries
+    local attempt = 0
+    do
+        while true do
+            local resp, nerr = client._native:request(req)
+            if resp ~= nil then
+                return resp, nil
+            end
+            local err = fromNative(nerr, bucket, key)
+            if not err.retryable or attempt >= retries then
+                return nil, err
+            end
+            local delay = randomFraction() * math.min(
+                BACKOFF_CAP,
+                BACKOFF_BASE * math.pow(2, attempt)
+            )
+            log.verbose(
+                "s3: %s %s/%s failed (%s), retry %d of %d in %.3f s",
+                req.method,
+                tostring(bucket),
+                tostring(key),
+                tostring(err),
+                attempt + 1,
+                retries,
+                delay
+            )
+            fiber.sleep(delay)
+            attempt = attempt + 1
+            if beforeRetry ~= nil then
+                local e = beforeRetry()
+                if e ~= nil then
+                    return nil, e
+                end
+            end
+        end
+    end
+end
+function requestHeaders(fn, o)
+    local headers = checkStringMap(fn, "opts.headers", o.headers)
+    local contentType = o.content_type
+    if contentType ~= nil then
+        headers["content-type"] = contentType
+    end
+    local meta = o.metadata
+    if meta ~= nil then
+        for k, v in pairs(checkStringMap(fn, "opts.metadata", meta)) do
+            headers["x-amz-meta-" .. k] = v
+        end
+    end
+    return headers
+end
+function objectInfo(resp, size)
+    local h = resp.headers or ({})
+    local metadata = {}
+    for k, v in pairs(h) do
+        if string.sub(k, 1, #META_PREFIX) == META_PREFIX then
+            metadata[string.sub(k, #META_PREFIX + 1)] = v
+        end
+    end
+    return {
+        size = size or tonumber(h["content-length"]),
+        etag = h.etag,
+        last_modified = h["last-modified"],
+        content_type = h["content-type"],
+        metadata = metadata,
+        version_id = h["x-amz-version-id"],
+        content_range = h["content-range"]
+    }
+end
+function putInfo(resp, size)
+    local h = resp.headers or ({})
+    return {size = size, etag = h.etag, version_id = h["x-amz-version-id"]}
+end
+function bodyBytes(resp)
+    return type(resp.bytes) == "number" and resp.bytes or nil
+end
+function osError(e)
+    local s = e == nil and "unknown error" or tostring(e)
+    return string.sub(s, 1, 5) == "fio: " and string.sub(s, 6) or s
+end
+function discardTemp(fh, tmp)
+    if fh ~= nil then
+        pcall(function() return fh:close() end)
+    end
+    pcall(function() return fio.unlink(tmp) end)
+end
+function ____exports.getToFile(client, fn, bucket, key, path, opts)
+    local b = checkName(fn, "bucket", bucket)
+    local k = checkName(fn, "key", key)
+    local p = checkName(fn, "path", path)
+    local o = checkOpts(fn, opts, GET_TO_FILE_OPTS)
+    local headers = checkStringMap(fn, "opts.headers", o.headers)
+    local tmp = ""
+    local fh
+    local openErr
+    do
+        local i = 0
+        while i < 5 and fh == nil do
+            tmp = (((p .. ".s3tmp.") .. tostring(getpid())) .. ".") .. randomHex(6)
+            fh, openErr = fio.open(tmp, {"O_WRONLY", "O_CREAT", "O_EXCL"}, 420)
+            if fh == nil and (string.find(
+                osError(openErr),
+                "exists",
+                1,
+                true
+            )) == nil then
+                break
+            end
+            i = i + 1
+        end
+    end
+    if fh == nil then
+        return failure(newError(
+            "IOError",
+            (("cannot create temporary file '" .. tmp) .. "': ") .. osError(openErr),
+            b,
+            k
+        ))
+    end
+    local file = fh
+    local req = {
+        method = "GET",
+        bucket = b,
+        key = k,
+        headers = headers,
+        sink_fd = file.fh,
+        sink_offset = 0,
+        timeout = o.timeout
+    }
+    local function truncate()
+        local ok, e = file:truncate(0)
+        if not ok then
+            return newError(
+                "IOError",
+                (("cannot truncate '" .. tmp) .. "': ") .. osError(e),
+                b,
+                k
+            )
+        end
+        file:seek(0, "SEEK_SET")
+        return nil
+    end
+    local ok, res = pcall(function()
+        local resp, err = perform(
+            client,
+            req,
+            b,
+            k,
+            truncate
+        )
+        return {resp = resp, err = err}
+    end)
+    if not ok then
+        discardTemp(file, tmp)
+        return error(res, 0)
+    end
+    local outcome = res
+    if outcome.resp == nil then
+        discardTemp(file, tmp)
+        return failure(outcome.err or newError("InternalError", "request failed", b, k))
+    end
+    local resp = outcome.resp
+    local synced, syncErr = file:fsync()
+    if not synced then
+        discardTemp(file, tmp)
+        return failure(newError(
+            "IOError",
+            (("cannot fsync '" .. tmp) .. "': ") .. osError(syncErr),
+            b,
+            k
+        ))
+    end
+    local closed, closeErr = file:close()
+    if not closed then
+        discardTemp(nil, tmp)
+        return failure(newError(
+            "IOError",
+            (("cannot close '" .. tmp) .. "': ") .. osError(closeErr),
+            b,
+            k
+        ))
+    end
+    local renamed, renameErr = fio.rename(tmp, p)
+    if not renamed then
+        discardTemp(nil, tmp)
+        return failure(newError(
+            "IOError",
+            (((("cannot rename '" .. tmp) .. "' to '") .. p) .. "': ") .. osError(renameErr),
+            b,
+            k
+        ))
+    end
+    return true, objectInfo(
+        resp,
+        bodyBytes(resp)
+    )
+end
+function ____exports.putFromFile(client, fn, bucket, key, path, opts)
+    local b = checkName(fn, "bucket", bucket)
+    local k = checkName(fn, "key", key)
+    local p = checkName(fn, "path", path)
+    local o = checkOpts(fn, opts, PUT_OPTS)
+    local headers = requestHeaders(fn, o)
+    local fh, openErr = fio.open(p, {"O_RDONLY"})
+    if fh == nil then
+        return failure(newError(
+            "IOError",
+            (("cannot open '" .. p) .. "': ") .. osError(openErr),
+            b,
+            k
+        ))
+    end
+    local ok, res = pcall(function()
+        local st, statErr = fh:stat()
+        if st == nil then
+            return {err = newError(
+                "IOError",
+                (("cannot stat '" .. p) .. "': ") .. osError(statErr),
+                b,
+                k
+            )}
+        end
+        if not st:is_reg() then
+            return {err = newError("IOError", ("'" .. p) .. "' is not a regular file", b, k)}
+        end
+        local size = st.size
+        local req = {
+            method = "PUT",
+            bucket = b,
+            key = k,
+            headers = headers,
+            body_fd = fh.fh,
+            body_offset = 0,
+            body_size = size,
+            timeout = o.timeout
+        }
+        local resp, err = perform(client, req, b, k)
+        return {resp = resp, err = err, size = size}
+    end)
+    pcall(function() return fh:close() end)
+    if not ok then
+        return error(res, 0)
+    end
+    local outcome = res
+    if outcome.resp == nil then
+        return failure(outcome.err or newError("InternalError", "request failed", b, k))
+    end
+    return true, putInfo(outcome.resp, outcome.size or 0)
+end
+function ____exports.getObject(client, fn, bucket, key, opts)
+    local b = checkName(fn, "bucket", bucket)
+    local k = checkName(fn, "key", key)
+    local o = checkOpts(fn, opts, GET_OPTS)
+    local headers = requestHeaders(fn, o)
+    local range = o.range
+    if range ~= nil then
+        headers.range = range
+    end
+    local resp, err = perform(client, {
+        method = "GET",
+        bucket = b,
+        key = k,
+        headers = headers,
+        timeout = o.timeout
+    }, b, k)
+    if resp == nil then
+        return failure(err)
+    end
+    local body = resp.body or ""
+    return body, objectInfo(resp, #body)
+end
+function ____exports.putObject(client, fn, bucket, key, body, opts)
+    local b = checkName(fn, "bucket", bucket)
+    local k = checkName(fn, "key", key)
+    if type(body) ~= "string" then
+        return argError(fn .. ": body must be a string")
+    end
+    local o = checkOpts(fn, opts, PUT_OPTS)
+    local headers = requestHeaders(fn, o)
+    local resp, err = perform(client, {
+        method = "PUT",
+        bucket = b,
+        key = k,
+        headers = headers,
+        body = body,
+        timeout = o.timeout
+    }, b, k)
+    if resp == nil then
+        return failure(err)
+    end
+    return true, putInfo(resp, #body)
+end
+function ____exports.headObject(client, fn, bucket, key, opts)
+    local b = checkName(fn, "bucket", bucket)
+    local k = checkName(fn, "key", key)
+    local o = checkOpts(fn, opts, SIMPLE_OPTS)
+    local headers = requestHeaders(fn, o)
+    local resp, err = perform(client, {
+        method = "HEAD",
+        bucket = b,
+        key = k,
+        headers = headers,
+        timeout = o.timeout
+    }, b, k)
+    if resp == nil then
+        return failure(err)
+    end
+    return objectInfo(resp), nil
+end
+function ____exports.deleteObject(client, fn, bucket, key, opts)
+    local b = checkName(fn, "bucket", bucket)
+    local k = checkName(fn, "key", key)
+    local o = checkOpts(fn, opts, SIMPLE_OPTS)
+    local headers = requestHeaders(fn, o)
+    local resp, err = perform(client, {
+        method = "DELETE",
+        bucket = b,
+        key = k,
+        headers = headers,
+        timeout = o.timeout
+    }, b, k)
+    if resp == nil then
+        return failure(err)
+    end
+    return true, nil
+end
+function ____exports.createBucket(client, fn, bucket, opts)
+    local b = checkName(fn, "bucket", bucket)
+    local o = checkOpts(fn, opts, CREATE_BUCKET_OPTS)
+    local headers = requestHeaders(fn, o)
+    local constraint = o.location_constraint
+    if constraint == nil and client._cfg.aws_endpoint and client._cfg.region ~= "us-east-1" then
+        constraint = client._cfg.region
+    end
+    local req = {method = "PUT", bucket = b, headers = headers, timeout = o.timeout}
+    if constraint ~= nil and constraint ~= "" then
+        req.body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" .. ("<LocationConstraint>" .. constraint) .. "</LocationConstraint></CreateBucketConfiguration>"
+        headers["content-type"] = "application/xml"
+    end
+    local resp, err = perform(client, req, b, nil)
+    if resp == nil then
+        return failure(err)
+    end
+    return true, nil
+end
+function ____exports.deleteBucket(client, fn, bucket, opts)
+    local b = checkName(fn, "bucket", bucket)
+    local o = checkOpts(fn, opts, SIMPLE_OPTS)
+    local headers = requestHeaders(fn, o)
+    local resp, err = perform(client, {method = "DELETE", bucket = b, headers = headers, timeout = o.timeout}, b, nil)
+    if resp == nil then
+        return failure(err)
+    end
+    return true, nil
+end
+BACKOFF_BASE = 0.1
+BACKOFF_CAP = 20
+____exports.Client = __TS__Class()
+local Client = ____exports.Client
+Client.name = "Client"
+function Client.prototype.____constructor(self, cfg)
+    self._cfg = cfg
+    self._native = native.client_new(nativeConfig(cfg))
+end
+function Client.prototype.get_to_file(self, bucket, key, path, opts)
+    return ____exports.getToFile(
+        ____self(self, "get_to_file"),
+        "client:get_to_file",
+        bucket,
+        key,
+        path,
+        opts
+    )
+end
+function Client.prototype.put_from_file(self, bucket, key, path, opts)
+    return ____exports.putFromFile(
+        ____self(self, "put_from_file"),
+        "client:put_from_file",
+        bucket,
+        key,
+        path,
+        opts
+    )
+end
+function Client.prototype.get(self, bucket, key, opts)
+    return ____exports.getObject(
+        ____self(self, "get"),
+        "client:get",
+        bucket,
+        key,
+        opts
+    )
+end
+function Client.prototype.put(self, bucket, key, body, opts)
+    return ____exports.putObject(
+        ____self(self, "put"),
+        "client:put",
+        bucket,
+        key,
+        body,
+        opts
+    )
+end
+function Client.prototype.head(self, bucket, key, opts)
+    return ____exports.headObject(
+        ____self(self, "head"),
+        "client:head",
+        bucket,
+        key,
+        opts
+    )
+end
+function Client.prototype.delete(self, bucket, key, opts)
+    return ____exports.deleteObject(
+        ____self(self, "delete"),
+        "client:delete",
+        bucket,
+        key,
+        opts
+    )
+end
+function Client.prototype.create_bucket(self, bucket, opts)
+    return ____exports.createBucket(
+        ____self(self, "create_bucket"),
+        "client:create_bucket",
+        bucket,
+        opts
+    )
+end
+function Client.prototype.delete_bucket(self, bucket, opts)
+    return ____exports.deleteBucket(
+        ____self(self, "delete_bucket"),
+        "client:delete_bucket",
+        bucket,
+        opts
+    )
+end
+local function optTypes(...)
+    local names = {...}
+    local t = {}
+    do
+        local i = 0
+        while i < #names do
+            t[names[i + 1]] = names[i + 1 + 1]
+            i = i + 2
+        end
+    end
+    return t
+end
+GET_TO_FILE_OPTS = optTypes(
+    "timeout",
+    "nonnegative",
+    "headers",
+    "table",
+    "part_size",
+    "integer",
+    "concurrency",
+    "integer"
+)
+GET_OPTS = optTypes(
+    "timeout",
+    "nonnegative",
+    "headers",
+    "table",
+    "range",
+    "string"
+)
+PUT_OPTS = optTypes(
+    "timeout",
+    "nonnegative",
+    "headers",
+    "table",
+    "content_type",
+    "string",
+    "metadata",
+    "table",
+    "part_size",
+    "integer",
+    "concurrency",
+    "integer"
+)
+SIMPLE_OPTS = optTypes("timeout", "nonnegative", "headers", "table")
+CREATE_BUCKET_OPTS = optTypes(
+    "timeout",
+    "nonnegative",
+    "headers",
+    "table",
+    "location_constraint",
+    "string"
+)
+META_PREFIX = "x-amz-meta-"
+return ____exports

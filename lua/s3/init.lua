@@ -1,0 +1,129 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+-- Lua Library inline imports
+local function __TS__New(target, ...)
+    local instance = setmetatable({}, target.prototype)
+    instance:____constructor(...)
+    return instance
+end
+-- End of Lua Library inline imports
+local ____exports = {}
+local ____client = require("s3.client")
+local Client = ____client.Client
+local createBucket = ____client.createBucket
+local deleteBucket = ____client.deleteBucket
+local deleteObject = ____client.deleteObject
+local getObject = ____client.getObject
+local getToFile = ____client.getToFile
+local headObject = ____client.headObject
+local putFromFile = ____client.putFromFile
+local putObject = ____client.putObject
+local ____config = require("s3.config")
+local resolveConfig = ____config.resolveConfig
+local ____errors = require("s3.errors")
+local errorMeta = ____errors.errorMeta
+local isError = ____errors.isError
+local defaultClient
+--- Configures the default client; options not given come from the environment.
+function ____exports.cfg(opts)
+    defaultClient = __TS__New(
+        Client,
+        resolveConfig("s3.cfg", opts)
+    )
+end
+--- An independent client; its methods are called with ':'.
+local function newClient(opts)
+    return __TS__New(
+        Client,
+        resolveConfig("s3.new", opts)
+    )
+end
+--- The default client; made from the environment when s3.cfg was never called.
+local function getDefault(fn)
+    if defaultClient == nil then
+        defaultClient = __TS__New(
+            Client,
+            resolveConfig(fn, nil)
+        )
+    end
+    return defaultClient
+end
+local function deleteDefault(bucket, key, opts)
+    return deleteObject(
+        getDefault("s3.delete"),
+        "s3.delete",
+        bucket,
+        key,
+        opts
+    )
+end
+____exports.new = newClient
+____exports.delete = deleteDefault
+function ____exports.get_to_file(bucket, key, path, opts)
+    return getToFile(
+        getDefault("s3.get_to_file"),
+        "s3.get_to_file",
+        bucket,
+        key,
+        path,
+        opts
+    )
+end
+function ____exports.put_from_file(bucket, key, path, opts)
+    return putFromFile(
+        getDefault("s3.put_from_file"),
+        "s3.put_from_file",
+        bucket,
+        key,
+        path,
+        opts
+    )
+end
+function ____exports.get(bucket, key, opts)
+    return getObject(
+        getDefault("s3.get"),
+        "s3.get",
+        bucket,
+        key,
+        opts
+    )
+end
+function ____exports.put(bucket, key, body, opts)
+    return putObject(
+        getDefault("s3.put"),
+        "s3.put",
+        bucket,
+        key,
+        body,
+        opts
+    )
+end
+function ____exports.head(bucket, key, opts)
+    return headObject(
+        getDefault("s3.head"),
+        "s3.head",
+        bucket,
+        key,
+        opts
+    )
+end
+function ____exports.create_bucket(bucket, opts)
+    return createBucket(
+        getDefault("s3.create_bucket"),
+        "s3.create_bucket",
+        bucket,
+        opts
+    )
+end
+function ____exports.delete_bucket(bucket, opts)
+    return deleteBucket(
+        getDefault("s3.delete_bucket"),
+        "s3.delete_bucket",
+        bucket,
+        opts
+    )
+end
+--- True for the error objects this module returns as `nil, err`.
+____exports.is_error = isError
+--- The metatable of those error objects.
+____exports.error_mt = errorMeta
+return ____exports

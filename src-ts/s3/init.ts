@@ -1,0 +1,67 @@
+// require('s3'): the module-level API (a lazily created default client) and s3.new.
+
+import {
+    Client, createBucket, deleteBucket, deleteObject, getObject, getToFile, headObject, putFromFile, putObject,
+} from "./client";
+import { resolveConfig } from "./config";
+import { errorMeta, isError } from "./errors";
+
+let defaultClient: Client | undefined;
+
+/** Configures the default client; options not given come from the environment. */
+export function cfg(opts?: unknown): void {
+    defaultClient = new Client(resolveConfig("s3.cfg", opts));
+}
+
+/** An independent client; its methods are called with ':'. */
+function newClient(opts?: unknown): Client {
+    return new Client(resolveConfig("s3.new", opts));
+}
+
+/** The default client; made from the environment when s3.cfg was never called. */
+function getDefault(fn: string): Client {
+    if (defaultClient === undefined) {
+        defaultClient = new Client(resolveConfig(fn, undefined));
+    }
+    return defaultClient;
+}
+
+function deleteDefault(bucket: unknown, key: unknown, opts?: unknown) {
+    return deleteObject(getDefault("s3.delete"), "s3.delete", bucket, key, opts);
+}
+
+export { newClient as new, deleteDefault as delete };
+
+export function get_to_file(bucket: unknown, key: unknown, path: unknown, opts?: unknown) {
+    return getToFile(getDefault("s3.get_to_file"), "s3.get_to_file", bucket, key, path, opts);
+}
+
+export function put_from_file(bucket: unknown, key: unknown, path: unknown, opts?: unknown) {
+    return putFromFile(getDefault("s3.put_from_file"), "s3.put_from_file", bucket, key, path, opts);
+}
+
+export function get(bucket: unknown, key: unknown, opts?: unknown) {
+    return getObject(getDefault("s3.get"), "s3.get", bucket, key, opts);
+}
+
+export function put(bucket: unknown, key: unknown, body: unknown, opts?: unknown) {
+    return putObject(getDefault("s3.put"), "s3.put", bucket, key, body, opts);
+}
+
+export function head(bucket: unknown, key: unknown, opts?: unknown) {
+    return headObject(getDefault("s3.head"), "s3.head", bucket, key, opts);
+}
+
+export function create_bucket(bucket: unknown, opts?: unknown) {
+    return createBucket(getDefault("s3.create_bucket"), "s3.create_bucket", bucket, opts);
+}
+
+export function delete_bucket(bucket: unknown, opts?: unknown) {
+    return deleteBucket(getDefault("s3.delete_bucket"), "s3.delete_bucket", bucket, opts);
+}
+
+/** True for the error objects this module returns as `nil, err`. */
+export const is_error = isError;
+
+/** The metatable of those error objects. */
+export const error_mt = errorMeta;

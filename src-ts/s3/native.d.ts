@@ -1,0 +1,69 @@
+// The contract of the C module `s3.native` (src-c/tarantool/). Lua never touches
+// the bytes of a transfer: bodies go between libcurl and a file descriptor (or a
+// Lua string for small bodies).
+
+
+declare module "s3.native" {
+    /** The configuration the C side receives, fully resolved (no defaults left to guess). */
+    export interface NativeConfig {
+        endpoint: string;
+        region: string;
+        access_key_id: string;
+        secret_access_key: string;
+        session_token?: string;
+        addressing: "path" | "virtual";
+        connect_timeout: number;
+        /** Seconds; 0 means no overall limit. */
+        timeout: number;
+        max_connections: number;
+        verify_peer: boolean;
+        ca_file?: string;
+        proxy?: string;
+    }
+
+    export interface NativeRequest {
+        method: "GET" | "PUT" | "HEAD" | "DELETE" | "POST";
+        bucket?: string;
+        /** Raw UTF-8; the C side encodes it. */
+        key?: string;
+        /** name -> value; '' for valueless parameters such as `uploads`. */
+        query?: LuaTable<string, string>;
+        /** Lower-case header names. */
+        headers?: LuaTable<string, string>;
+        body?: string;
+        body_fd?: number;
+        body_offset?: number;
+        body_size?: number;
+        /** A 2xx response body is written to this fd at sink_offset instead of being returned. */
+        sink_fd?: number;
+        sink_offset?: number;
+        /** Seconds; overrides the client's timeout. */
+        timeout?: number;
+    }
+
+    export interface NativeResponse {
+        status: number;
+        /** Lower-case names, x-amz-meta-* included. */
+        headers: LuaTable<string, string>;
+        body?: string;
+        /** Number of body bytes received. */
+        bytes: number;
+    }
+
+    export interface NativeError {
+        /** S3 code (NoSuchKey, ...) or ConnectionError / Timeout / IOError / Cancelled / InternalError. */
+        code: string;
+        /** HTTP status; nil when there was no response. */
+        status?: number;
+        message?: string;
+        request_id?: string;
+    }
+
+    export interface NativeClient {
+        /** Blocks only the calling fiber. Non-2xx answers and transport failures return nil, err. */
+        request(req: NativeRequest): LuaMultiReturn<[NativeResponse, undefined] | [undefined, NativeError]>;
+    }
+
+    /** Raises on a malformed configuration. */
+    export function client_new(this: void, cfg: NativeConfig): NativeClient;
+}

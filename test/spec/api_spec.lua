@@ -1,0 +1,453 @@
+-- The Lua layer's own logic on top of a scripted fake of s3.native: requests it builds,
+-- results and error objects, retries, and the temporary file of get_to_file. No server needed.
+
+local ffi = require('ffi')
+local fio = require('fio')
+local fiber = require('fiber')
+
+pcall(ffi.cdef, [[
+    long write(int fd, const void *buf, unsigned long count);
+    long pread(int fd, void *buf, unsigned long count, long offset);
+]])
+
+local MODULES = { 's3', 's3.client', 's3.config', 's3.errors', 's3.util' }
+
+-- A fake native module. Each request pops the next scripted handler(req) from `script`
+-- (default: 200 with an empty body); every request is recorded with the path of its sink fd.
+local function fake_native()
+    local f = { clients = {}, requests = {}, script = {} }
+    f.client_new = function(cfg)
+        local c = { cfg = cfg }
+        table.insert(f.clients, c)
+        return setmetatable(c, { __index = {
+            request = function(_, req)
+                if req.sink_fd then
+                    req.sink_path = fio.readlink('/proc/self/fd/' .. req.sink_fd)
+                end
+                table.insert(f.requests, req)
+                local handler = table.remove(f.script, 1)
+                if handler then
+                    return handler(req)
+                end
+                return { status = 200, headers = {}, body = req.sink_fd == nil and '' or nil, bytes = 0 }
+            end,
+        } })
+    end
+    return f
+end
+
+local function load_s3(native)
+    for _, m in ipairs(MODULES) do
+        package.loaded[m] = nil
+    end
+    package.loaded['s3.native'] = native
+    return require('s3')
+end
+
+-- Handlers for the script.
+local function ok_body(body, headers)
+    return function(req)
+        if req.sink_fd then
+            assert(ffi.C.write(req.sink_fd, body, #body) == #body)
+            return { status = 200, headers = headers or {}, bytes = #body }
+        end
+        return { status = 200, headers = headers or {}, body = body, bytes = #body }
+    end
+end
+
+local function fail(err, partial)
+    return function(req)
+        if partial and req.sink_fd then
+            ffi.C.write(req.sink_fd, partial, #partial)
+        end
+        return nil, err
+    end
+end
+
+local function s3_error(code, status, message)
+    return fail({ code = code, status = status, message = message or '', request_id = 'REQ1' })
+end
+
+local function read_file(path)
+    local fh = assert(fio.open(path, { 'O_RDONLY' }))
+    local data = fh:read()
+    fh:close()
+    return data
+end
+
+local function write_file(path, data)
+    local fh = assert(fio.open(path, { 'O_WRONLY', 'O_CREAT', 'O_TRUNC' }, tonumber('644', 8)))
+    fh:write(data)
+    fh:close()
+end
+
+local function fd_count()
+    return #fio.listdir('/proc/self/fd')
+end
+
+local CFG = {
+    endpoint = 'http://127.0.0.1:1', access_key_id = 'AKID', secret_access_key = 'SECRET', retries = 3,
+}
+
+describe('s3 API over a fake native module', function()
+    local native, s3, dir
+
+    before_each(function()
+        native = fake_native()
+        s3 = load_s3(native)
+        s3.cfg(CFG)
+        dir = fio.tempdir()
+    end)
+
+    after_each(function()
+        fio.rmtree(dir)
+        for _, m in ipairs(MODULES) do
+            package.loaded[m] = nil
+        end
+        package.loaded['s3.native'] = nil
+    end)
+
+    local function leftovers()
+        local names = fio.listdir(dir)
+        table.sort(names)
+        return names
+    end
+
+    describe('error objects', function()
+        it('carry code, status, message, request id, bucket, key and print on one line', function()
+            native.script = { fail({ code = 'NoSuchKey', status = 404,
+                message = 'The specified key does not exist.', request_id = 'TX123' }) }
+            local body, err = s3.get('b', 'k')
+            assert.is_nil(body)
+            assert.are.equal('NoSuchKey', err.code)
+            assert.are.equal(404, err.status)
+            assert.are.equal('The specified key does not exist.', err.message)
+            assert.are.equal('TX123', err.request_id)
+            assert.are.equal('b', err.bucket)
+            assert.are.equal('k', err.key)
+            assert.is_false(err.retryable)
+            assert.are.equal('NoSuchKey (404): The specified key does not exist. [bucket=b key=k request_id=TX123]',
+                tostring(err))
+            assert.is_true(s3.is_error(err))
+            assert.are.equal(s3.error_mt, getmetatable(err))
+            assert.is_false(s3.is_error({ code = 'x' }))
+        end)
+
+        it('print well without a message or a response', function()
+            native.script = { s3_error('AccessDenied', 403, ''), fail({ code = 'ConnectionError', message = 'refused' }) }
+            local _, err = s3.head('b', 'k')
+            assert.are.equal('AccessDenied (403) [bucket=b key=k request_id=REQ1]', tostring(err))
+            s3.cfg({ endpoint = CFG.endpoint, access_key_id = 'A', secret_access_key = 'S', retries = 0 })
+            _, err = s3.delete_bucket('b')
+            assert.are.equal('ConnectionError: refused [bucket=b]', tostring(err))
+            assert.is_nil(err.status)
+            assert.is_true(err.retryable)
+        end)
+    end)
+
+    describe('retries', function()
+        it('repeat 503 SlowDown with backoff until success', function()
+            native.script = { s3_error('SlowDown', 503), s3_error('SlowDown', 503), ok_body('fine') }
+            local t0 = fiber.clock()
+            local body = s3.get('b', 'k')
+            assert.are.equal('fine', body)
+            assert.are.equal(3, #native.requests)
+            assert.is_true(fiber.clock() - t0 < 1)
+        end)
+
+        it('give up after `retries` repeats with the last error', function()
+            s3.cfg({ endpoint = CFG.endpoint, access_key_id = 'A', secret_access_key = 'S', retries = 2 })
+            native.script = { s3_error('InternalError', 500), s3_error('ServiceUnavailable', 503),
+                              s3_error('InternalError', 500), ok_body('never') }
+            local body, err = s3.get('b', 'k')
+            assert.is_nil(body)
+            assert.are.equal('InternalError', err.code)
+            assert.is_true(err.retryable)
+            assert.are.equal(3, #native.requests)
+        end)
+
+        it('retry transport failures, 5xx and S3 transient codes', function()
+            for _, e in ipairs({
+                { code = 'ConnectionError' }, { code = 'Timeout' }, { code = 'BadGateway', status = 502 },
+                { code = 'GatewayTimeout', status = 504 }, { code = 'RequestTimeout', status = 400 },
+                { code = 'SlowDown', status = 429 },
+            }) do
+                native.requests = {}
+                native.script = { fail(e), ok_body('x') }
+                assert.are.equal('x', (s3.get('b', 'k')), e.code)
+                assert.are.equal(2, #native.requests, e.code)
+            end
+        end)
+
+        it('never retry 4xx, IOError, Cancelled or a native InternalError', function()
+            for _, e in ipairs({
+                { code = 'NoSuchKey', status = 404 }, { code = 'AccessDenied', status = 403 },
+                { code = 'InvalidRange', status = 416 }, { code = 'IOError' }, { code = 'Cancelled' },
+                { code = 'InternalError' }, { code = 'Whatever', status = 501 },
+            }) do
+                native.requests = {}
+                native.script = { fail(e), ok_body('x') }
+                local body, err = s3.get('b', 'k')
+                assert.is_nil(body, e.code)
+                assert.are.equal(e.code, err.code)
+                assert.is_false(err.retryable, e.code)
+                assert.are.equal(1, #native.requests, e.code)
+                native.script = {}
+            end
+        end)
+
+        it('are off with retries = 0', function()
+            s3.cfg({ endpoint = CFG.endpoint, access_key_id = 'A', secret_access_key = 'S', retries = 0 })
+            native.script = { s3_error('SlowDown', 503), ok_body('x') }
+            local _, err = s3.put('b', 'k', 'body')
+            assert.are.equal('SlowDown', err.code)
+            assert.are.equal(1, #native.requests)
+        end)
+    end)
+
+    describe('get_to_file', function()
+        it('writes through a temporary file beside the target and renames it', function()
+            local path = fio.pathjoin(dir, 'out.bin')
+            native.script = { ok_body('hello world', {
+                etag = '"abc"', ['content-length'] = '11', ['content-type'] = 'text/plain',
+                ['last-modified'] = 'Wed, 25 Nov 2026 18:00:00 GMT', ['x-amz-meta-origin'] = 'test',
+            }) }
+            local ok, info = s3.get_to_file('b', 'dir/k', path, { timeout = 5 })
+            assert.is_true(ok)
+            assert.are.same({ size = 11, etag = '"abc"', content_type = 'text/plain',
+                last_modified = 'Wed, 25 Nov 2026 18:00:00 GMT', metadata = { origin = 'test' } }, info)
+            assert.are.equal('hello world', read_file(path))
+            assert.are.same({ 'out.bin' }, leftovers())
+            local req = native.requests[1]
+            assert.are.equal('GET', req.method)
+            assert.are.equal('b', req.bucket)
+            assert.are.equal('dir/k', req.key)
+            assert.are.equal(0, req.sink_offset)
+            assert.are.equal(5, req.timeout)
+            assert.is_nil(req.body)
+            assert.is_truthy(string.find(req.sink_path, path .. '.s3tmp.', 1, true), req.sink_path)
+        end)
+
+        it('replaces an existing file only on success', function()
+            local path = fio.pathjoin(dir, 'precious')
+            write_file(path, 'old content')
+            native.script = { fail({ code = 'NoSuchKey', status = 404 }) }
+            local ok, err = s3.get_to_file('b', 'k', path)
+            assert.is_nil(ok)
+            assert.are.equal('NoSuchKey', err.code)
+            assert.are.equal('old content', read_file(path))
+            assert.are.same({ 'precious' }, leftovers())
+            native.script = { ok_body('new') }
+            assert.is_true((s3.get_to_file('b', 'k', path)))
+            assert.are.equal('new', read_file(path))
+            assert.are.same({ 'precious' }, leftovers())
+        end)
+
+        it('starts the file over on a retry', function()
+            local path = fio.pathjoin(dir, 'retried')
+            native.script = { fail({ code = 'ConnectionError', message = 'reset' }, 'garbage garbage garbage'),
+                              ok_body('short') }
+            local ok, info = s3.get_to_file('b', 'k', path)
+            assert.is_true(ok, tostring(info))
+            assert.are.equal('short', read_file(path))
+            assert.are.equal(2, #native.requests)
+            assert.are.same({ 'retried' }, leftovers())
+        end)
+
+        it('removes the temporary file on a partial failure', function()
+            local path = fio.pathjoin(dir, 'partial')
+            native.script = { fail({ code = 'IOError', message = 'disk full' }, 'half') }
+            local ok, err = s3.get_to_file('b', 'k', path)
+            assert.is_nil(ok)
+            assert.are.equal('IOError', err.code)
+            assert.are.same({}, leftovers())
+        end)
+
+        it('removes the temporary file and re-raises when the native call raises', function()
+            local path = fio.pathjoin(dir, 'raised')
+            native.script = { function() error('boom from native') end }
+            local ok, err = pcall(s3.get_to_file, 'b', 'k', path)
+            assert.is_false(ok)
+            assert.is_truthy(string.find(tostring(err), 'boom from native', 1, true))
+            assert.are.same({}, leftovers())
+        end)
+
+        it('returns Cancelled without retrying and cleans up', function()
+            local path = fio.pathjoin(dir, 'cancelled')
+            native.script = { fail({ code = 'Cancelled', message = 'fiber is cancelled' }, 'part'), ok_body('x') }
+            local ok, err = s3.get_to_file('b', 'k', path)
+            assert.is_nil(ok)
+            assert.are.equal('Cancelled', err.code)
+            assert.are.equal(1, #native.requests)
+            assert.are.same({}, leftovers())
+        end)
+
+        it('cleans up when the fiber is cancelled during the backoff', function()
+            local path = fio.pathjoin(dir, 'backoff')
+            s3.cfg({ endpoint = CFG.endpoint, access_key_id = 'A', secret_access_key = 'S', retries = 10 })
+            for _ = 1, 11 do
+                table.insert(native.script, s3_error('SlowDown', 503))
+            end
+            local f = fiber.new(function()
+                return s3.get_to_file('b', 'k', path)
+            end)
+            f:set_joinable(true)
+            while #native.requests < 2 do
+                fiber.sleep(0.01)
+            end
+            f:cancel()
+            local ok = f:join()
+            assert.is_false(ok)
+            assert.are.same({}, leftovers())
+        end)
+
+        it('returns IOError when the temporary file cannot be made', function()
+            local ok, err = s3.get_to_file('b', 'k', fio.pathjoin(dir, 'no/such/dir/file'))
+            assert.is_nil(ok)
+            assert.are.equal('IOError', err.code)
+            assert.is_nil(err.status)
+            assert.is_truthy(string.find(err.message, 'No such file or directory', 1, true), err.message)
+            assert.are.equal(0, #native.requests)
+        end)
+
+        it('returns IOError when the target is a directory, leaving nothing behind', function()
+            local target = fio.pathjoin(dir, 'adir')
+            assert(fio.mkdir(target))
+            native.script = { ok_body('data') }
+            local ok, err = s3.get_to_file('b', 'k', target)
+            assert.is_nil(ok)
+            assert.are.equal('IOError', err.code)
+            assert.are.same({ 'adir' }, leftovers())
+        end)
+
+        it('leaks no descriptors', function()
+            local before = fd_count()
+            native.script = { ok_body('a'), s3_error('NoSuchKey', 404) }
+            s3.get_to_file('b', 'k', fio.pathjoin(dir, 'f1'))
+            s3.get_to_file('b', 'k', fio.pathjoin(dir, 'f2'))
+            assert.are.equal(before, fd_count())
+        end)
+    end)
+
+    describe('put_from_file', function()
+        it('streams the file from its descriptor with headers and metadata', function()
+            local path = fio.pathjoin(dir, 'src')
+            write_file(path, 'file body 123')
+            local seen
+            native.script = { function(req)
+                local buf = ffi.new('char[?]', req.body_size)
+                local n = ffi.C.pread(req.body_fd, buf, req.body_size, req.body_offset)
+                seen = ffi.string(buf, n)
+                return { status = 200, headers = { etag = '"e1"' }, bytes = 0 }
+            end }
+            local before = fd_count()
+            local ok, info = s3.put_from_file('b', 'k', path, {
+                content_type = 'text/plain', metadata = { Origin = 'spec', n = 1 },
+                headers = { ['Cache-Control'] = 'no-cache' }, timeout = 7,
+            })
+            assert.is_true(ok, tostring(info))
+            assert.are.same({ size = 13, etag = '"e1"' }, info)
+            assert.are.equal('file body 123', seen)
+            assert.are.equal(before, fd_count())
+            local req = native.requests[1]
+            assert.are.equal('PUT', req.method)
+            assert.are.equal(0, req.body_offset)
+            assert.are.equal(13, req.body_size)
+            assert.are.equal(7, req.timeout)
+            assert.is_nil(req.body)
+            assert.are.same({ ['content-type'] = 'text/plain', ['x-amz-meta-origin'] = 'spec',
+                ['x-amz-meta-n'] = '1', ['cache-control'] = 'no-cache' }, req.headers)
+        end)
+
+        it('returns IOError for a missing file or a directory, sending nothing', function()
+            local ok, err = s3.put_from_file('b', 'k', fio.pathjoin(dir, 'missing'))
+            assert.is_nil(ok)
+            assert.are.equal('IOError', err.code)
+            assert.is_truthy(string.find(err.message, 'No such file or directory', 1, true), err.message)
+            ok, err = s3.put_from_file('b', 'k', dir)
+            assert.is_nil(ok)
+            assert.are.equal('IOError', err.code)
+            assert.is_truthy(string.find(err.message, 'not a regular file', 1, true), err.message)
+            assert.are.equal(0, #native.requests)
+        end)
+
+        it('closes the file when the native call raises', function()
+            local path = fio.pathjoin(dir, 'src')
+            write_file(path, 'x')
+            local before = fd_count()
+            native.script = { function() error('boom') end }
+            assert.is_false((pcall(s3.put_from_file, 'b', 'k', path)))
+            assert.are.equal(before, fd_count())
+        end)
+    end)
+
+    describe('get, put, head, delete, buckets', function()
+        it('get returns the body and sends the range', function()
+            native.script = { ok_body('234', { ['content-range'] = 'bytes 2-4/10', ['content-length'] = '3' }) }
+            local body, info = s3.get('b', 'k', { range = 'bytes=2-4' })
+            assert.are.equal('234', body)
+            assert.are.equal(3, info.size)
+            assert.are.equal('bytes 2-4/10', info.content_range)
+            assert.are.equal('bytes=2-4', native.requests[1].headers.range)
+            assert.is_nil(native.requests[1].sink_fd)
+        end)
+
+        it('put sends the string body', function()
+            native.script = { ok_body('', { etag = '"e2"', ['x-amz-version-id'] = 'v1' }) }
+            local ok, info = s3.put('b', 'k', 'payload', { content_type = 'application/json' })
+            assert.is_true(ok)
+            assert.are.same({ size = 7, etag = '"e2"', version_id = 'v1' }, info)
+            assert.are.equal('payload', native.requests[1].body)
+            assert.are.equal('application/json', native.requests[1].headers['content-type'])
+        end)
+
+        it('head returns size, etag, type, date and metadata', function()
+            native.script = { ok_body('', { ['content-length'] = '1234', etag = '"e3"', ['content-type'] = 'a/b',
+                ['last-modified'] = 'Thu, 01 Jan 2026 00:00:00 GMT', ['x-amz-meta-k'] = 'v' }) }
+            local info = s3.head('b', 'k')
+            assert.are.same({ size = 1234, etag = '"e3"', content_type = 'a/b',
+                last_modified = 'Thu, 01 Jan 2026 00:00:00 GMT', metadata = { k = 'v' } }, info)
+            assert.are.equal('HEAD', native.requests[1].method)
+        end)
+
+        it('head of a missing key returns NotFound', function()
+            native.script = { fail({ code = 'NotFound', status = 404, message = '' }) }
+            local info, err = s3.head('b', 'k')
+            assert.is_nil(info)
+            assert.are.equal('NotFound', err.code)
+        end)
+
+        it('delete and delete_bucket return true', function()
+            assert.is_true(s3.delete('b', 'k'))
+            assert.is_true(s3.delete_bucket('b'))
+            assert.are.equal('DELETE', native.requests[1].method)
+            assert.are.equal('k', native.requests[1].key)
+            assert.are.equal('DELETE', native.requests[2].method)
+            assert.are.equal('b', native.requests[2].bucket)
+            assert.is_nil(native.requests[2].key)
+        end)
+
+        it('create_bucket names the region on AWS outside us-east-1 only', function()
+            assert.is_true(s3.create_bucket('b1'))
+            assert.is_nil(native.requests[1].body)
+            assert.is_nil(native.requests[1].key)
+            local aws = s3.new({ region = 'eu-west-1', access_key_id = 'A', secret_access_key = 'S' })
+            assert.is_true(aws:create_bucket('b2'))
+            assert.is_truthy(string.find(native.requests[2].body,
+                '<LocationConstraint>eu-west-1</LocationConstraint>', 1, true))
+            local us = s3.new({ region = 'us-east-1', access_key_id = 'A', secret_access_key = 'S' })
+            assert.is_true(us:create_bucket('b3'))
+            assert.is_nil(native.requests[3].body)
+            assert.is_true(s3.create_bucket('b4', { location_constraint = 'default' }))
+            assert.is_truthy(string.find(native.requests[4].body, '<LocationConstraint>default<', 1, true))
+        end)
+
+        it('a client made by s3.new works with the colon syntax', function()
+            local c = s3.new(CFG)
+            native.script = { ok_body('c') }
+            assert.are.equal('c', (c:get('b', 'k')))
+            assert.is_true(c:delete('b', 'k'))
+            assert.are.equal(2, #native.clients)
+        end)
+    end)
+end)

@@ -1,0 +1,122 @@
+-- Shared by the integration specs: the test server from the environment (test/run_all.sh starts
+-- it), unique buckets, files, hashes, fd counts and a ticker fiber that measures loop stalls.
+local fio = require('fio')
+local fiber = require('fiber')
+local clock = require('clock')
+
+local M = {}
+
+M.endpoint = os.getenv('S3_ENDPOINT')
+M.config = {
+    endpoint = M.endpoint,
+    region = os.getenv('S3_REGION') or 'us-east-1',
+    access_key_id = os.getenv('S3_ACCESS_KEY'),
+    secret_access_key = os.getenv('S3_SECRET_KEY'),
+}
+
+function M.have_server()
+    return M.endpoint ~= nil and M.endpoint ~= ''
+end
+
+local counter = 0
+function M.bucket_name(prefix)
+    counter = counter + 1
+    return string.format('%s-%d-%d', prefix, math.random(1, 1e9), counter)
+end
+
+function M.tempdir()
+    return fio.tempdir()
+end
+
+function M.rmtree(dir)
+    if dir and fio.path.exists(dir) then fio.rmtree(dir) end
+end
+
+-- A file of size bytes of random data, made outside Lua so big files cost no Lua memory.
+function M.random_file(path, size)
+    if size == 0 then
+        local fh = assert(fio.open(path, {'O_WRONLY', 'O_CREAT', 'O_TRUNC'}, tonumber('644', 8)))
+        fh:close()
+        return path
+    end
+    local cmd = string.format('head -c %d /dev/urandom > %q', size, path)
+    assert(os.execute(cmd) == 0, cmd)
+    return path
+end
+
+function M.write_file(path, content)
+    local fh = assert(fio.open(path, {'O_WRONLY', 'O_CREAT', 'O_TRUNC'}, tonumber('644', 8)))
+    assert(fh:write(content))
+    fh:close()
+end
+
+function M.read_file(path)
+    local fh = assert(fio.open(path, {'O_RDONLY'}))
+    local data = fh:read()
+    fh:close()
+    return data
+end
+
+function M.sha256_file(path)
+    local p = assert(io.popen(string.format('sha256sum %q', path)))
+    local out = p:read('*a')
+    p:close()
+    return out:match('^(%x+)')
+end
+
+function M.fd_count()
+    return #fio.listdir('/proc/self/fd')
+end
+
+function M.socket_count()
+    local n = 0
+    for _, name in ipairs(fio.listdir('/proc/self/fd')) do
+        local target = fio.readlink('/proc/self/fd/' .. name)
+        if target and target:find('^socket:') then n = n + 1 end
+    end
+    return n
+end
+
+function M.rss_kib(field)
+    for line in io.lines('/proc/self/status') do
+        local value = line:match('^' .. (field or 'VmRSS') .. ':%s+(%d+)')
+        if value then return tonumber(value) end
+    end
+end
+
+-- Resets the peak RSS (VmHWM) to the current RSS.
+function M.reset_peak_rss()
+    local f = io.open('/proc/self/clear_refs', 'w')
+    if f then f:write('5'); f:close() end
+end
+
+-- Files left in dir whose name starts with prefix (temporary files of get_to_file).
+function M.leftovers(dir, prefix)
+    local found = {}
+    for _, name in ipairs(fio.listdir(dir) or {}) do
+        if name:sub(1, #prefix) == prefix then table.insert(found, name) end
+    end
+    return found
+end
+
+-- A fiber that sleeps 1 ms in a loop and records the largest gap it saw: a stalled event loop
+-- shows up as a large gap. stop() returns the largest gap in seconds.
+function M.ticker()
+    local state = {max_gap = 0, running = true}
+    state.fiber = fiber.create(function()
+        local last = clock.monotonic()
+        while state.running do
+            fiber.sleep(0.001)
+            local now = clock.monotonic()
+            if now - last > state.max_gap then state.max_gap = now - last end
+            last = now
+        end
+    end)
+    function state.stop()
+        state.running = false
+        return state.max_gap
+    end
+    return state
+end
+
+return M
