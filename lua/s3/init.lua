@@ -17,18 +17,25 @@ local getToFile = ____client.getToFile
 local headObject = ____client.headObject
 local putFromFile = ____client.putFromFile
 local putObject = ____client.putObject
+local native = require("s3.native")
 local ____config = require("s3.config")
 local resolveConfig = ____config.resolveConfig
 local ____errors = require("s3.errors")
 local errorMeta = ____errors.errorMeta
 local isError = ____errors.isError
 local defaultClient
+--- Makes c the default client of Lua and of the C API.
+local function setDefault(c)
+    defaultClient = c
+    native.set_default(c._native)
+    return c
+end
 --- Configures the default client; options not given come from the environment.
 function ____exports.cfg(opts)
-    defaultClient = __TS__New(
+    setDefault(__TS__New(
         Client,
         resolveConfig("s3.cfg", opts)
-    )
+    ))
 end
 --- An independent client; its methods are called with ':'.
 local function newClient(opts)
@@ -40,10 +47,10 @@ end
 --- The default client; made from the environment when s3.cfg was never called.
 local function getDefault(fn)
     if defaultClient == nil then
-        defaultClient = __TS__New(
+        return setDefault(__TS__New(
             Client,
             resolveConfig(fn, nil)
-        )
+        ))
     end
     return defaultClient
 end

@@ -12,13 +12,32 @@
 #include "core/request.h"
 #include "highlevel/sink_source.h"
 #include "reactor/reactor_tarantool.h"
+#include "tarantool/capi.h"
 #include "tarantool/fiber_wait.h"
+#include "tarantool/lua_client.h"
+#include "tarantool/shared_client.h"
 
 #define CLIENT_METATABLE "s3.native.client"
 
 struct lua_client {
-	struct s3_client *client;
+	struct s3_tarantool_client *shared; /* one reference; NULL until made */
 };
+
+struct s3_tarantool_client *
+s3_lua_client_test(lua_State *L, int idx)
+{
+	int top = lua_gettop(L);
+	if (idx < 0 && idx > LUA_REGISTRYINDEX)
+		idx = top + idx + 1;
+	if (lua_istable(L, idx)) {
+		lua_getfield(L, idx, "_native");
+		idx = lua_gettop(L);
+	}
+	struct lua_client *lc = luaL_testudata(L, idx, CLIENT_METATABLE);
+	struct s3_tarantool_client *client = lc != NULL ? lc->shared : NULL;
+	lua_settop(L, top);
+	return client;
+}
 
 static const char *
 opt_string(lua_State *L, int table, const char *field, const char *fallback)
@@ -117,12 +136,15 @@ lua_client_new(lua_State *L)
 		return luaL_error(L, "s3.native: cannot start the reactor fibers");
 	struct s3_error err;
 	struct lua_client *lc = lua_newuserdata(L, sizeof(*lc));
-	lc->client = NULL;
+	lc->shared = NULL;
 	luaL_getmetatable(L, CLIENT_METATABLE);
 	lua_setmetatable(L, -2);
-	lc->client = s3_client_new(&config, reactor, &err);
-	if (lc->client == NULL)
+	struct s3_client *core = s3_client_new(&config, reactor, &err);
+	if (core == NULL)
 		return luaL_error(L, "s3.native: %s", err.message);
+	lc->shared = s3_shared_client_new(core);
+	if (lc->shared == NULL)
+		return luaL_error(L, "s3.native: out of memory");
 	return 1;
 }
 
@@ -130,8 +152,8 @@ static int
 lua_client_gc(lua_State *L)
 {
 	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
-	s3_client_delete(lc->client);
-	lc->client = NULL;
+	s3_shared_client_unref(lc->shared);
+	lc->shared = NULL;
 	return 0;
 }
 
@@ -192,7 +214,7 @@ lua_client_request(lua_State *L)
 {
 	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
 	luaL_checktype(L, 2, LUA_TTABLE);
-	if (lc->client == NULL)
+	if (lc->shared == NULL)
 		return luaL_error(L, "s3.native: the client is closed");
 
 	struct s3_request_spec spec = {
@@ -244,7 +266,7 @@ lua_client_request(lua_State *L)
 	spec.headers = read_pairs(L, 2, "headers", &spec.n_headers);
 
 	struct s3_error err;
-	struct s3_request *req = s3_request_new(lc->client, &spec, &err);
+	struct s3_request *req = s3_request_new(lc->shared->core, &spec, &err);
 	if (req == NULL) {
 		lua_pushnil(L);
 		push_error(L, &err);
@@ -267,9 +289,23 @@ lua_client_request(lua_State *L)
 	return results;
 }
 
+/* native.set_default(client or nil): the client the C API hands out as the default one. */
+static int
+lua_set_default(lua_State *L)
+{
+	if (lua_isnoneornil(L, 1)) {
+		s3_capi_set_default_client(NULL);
+		return 0;
+	}
+	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
+	s3_capi_set_default_client(lc->shared);
+	return 0;
+}
+
 LUA_API int
 luaopen_s3_native(lua_State *L)
 {
+	s3_capi_init();
 	if (s3_library_init() != 0)
 		return luaL_error(L, "s3.native: libcurl failed to initialize");
 	if (luaL_newmetatable(L, CLIENT_METATABLE)) {
@@ -284,6 +320,10 @@ luaopen_s3_native(lua_State *L)
 	lua_newtable(L);
 	lua_pushcfunction(L, lua_client_new);
 	lua_setfield(L, -2, "client_new");
+	lua_pushcfunction(L, lua_set_default);
+	lua_setfield(L, -2, "set_default");
+	lua_pushlightuserdata(L, (void *)s3_capi_get());
+	lua_setfield(L, -2, "c_api");
 	lua_pushstring(L, s3_library_transport_version());
 	lua_setfield(L, -2, "curl_version");
 	return 1;

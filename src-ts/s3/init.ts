@@ -3,14 +3,22 @@
 import {
     Client, createBucket, deleteBucket, deleteObject, getObject, getToFile, headObject, putFromFile, putObject,
 } from "./client";
+import * as native from "s3.native";
 import { resolveConfig } from "./config";
 import { errorMeta, isError } from "./errors";
 
 let defaultClient: Client | undefined;
 
+/** Makes c the default client of Lua and of the C API. */
+function setDefault(c: Client): Client {
+    defaultClient = c;
+    native.set_default(c._native);
+    return c;
+}
+
 /** Configures the default client; options not given come from the environment. */
 export function cfg(opts?: unknown): void {
-    defaultClient = new Client(resolveConfig("s3.cfg", opts));
+    setDefault(new Client(resolveConfig("s3.cfg", opts)));
 }
 
 /** An independent client; its methods are called with ':'. */
@@ -21,7 +29,7 @@ function newClient(opts?: unknown): Client {
 /** The default client; made from the environment when s3.cfg was never called. */
 function getDefault(fn: string): Client {
     if (defaultClient === undefined) {
-        defaultClient = new Client(resolveConfig(fn, undefined));
+        return setDefault(new Client(resolveConfig(fn, undefined)));
     }
     return defaultClient;
 }

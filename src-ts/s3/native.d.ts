@@ -66,4 +66,7 @@ declare module "s3.native" {
 
     /** Raises on a malformed configuration. */
     export function client_new(this: void, cfg: NativeConfig): NativeClient;
+
+    /** The client the C API (s3-tarantool.h) hands out as the default one; nil for none. */
+    export function set_default(this: void, client?: NativeClient): void;
 }

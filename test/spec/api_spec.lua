@@ -16,6 +16,7 @@ local MODULES = { 's3', 's3.client', 's3.config', 's3.errors', 's3.util' }
 -- (default: 200 with an empty body); every request is recorded with the path of its sink fd.
 local function fake_native()
     local f = { clients = {}, requests = {}, script = {} }
+    f.set_default = function(c) f.default = c end
     f.client_new = function(cfg)
         local c = { cfg = cfg }
         table.insert(f.clients, c)

@@ -29,6 +29,7 @@ end
 -- A stand-in for s3.native: records the configurations and requests it gets.
 local function fake_native()
     local f = { clients = {}, requests = {} }
+    f.set_default = function(c) f.default = c end
     f.client_new = function(cfg)
         assert(type(cfg) == 'table', 'client_new wants a table')
         local c = { cfg = cfg }

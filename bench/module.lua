@@ -1,0 +1,82 @@
+-- The s3 module as a benchmark contender. Run by tarantool from the repository root (so that
+-- require('s3') finds the installed rock in ./.rocks):
+--
+--   tarantool bench/module.lua op=OP endpoint=URL bucket=B [key=K] [path=P] [count=N]
+--       [concurrency=N] [nkeys=N] [prefix=P] [single=1] [access_key=.. secret_key=.. region=..]
+--
+-- OP: get_file (get_to_file of key into path), put_file (put_from_file of path to key),
+--     get_many (count x s3.get of prefix<i % nkeys> by `concurrency` fibers),
+--     put_many (count x put_from_file of path to prefix<i> by `concurrency` fibers).
+-- single=1 keeps a put_from_file to one PUT (multipart_threshold at its maximum), for a plain
+-- HTTP origin that knows no multipart upload.
+-- Prints one RESULT line (see bench/lib/common.lua).
+local dir = debug.getinfo(1, 'S').source:sub(2):match('^(.*)/[^/]*$') or '.'
+local common = dofile(dir .. '/lib/common.lua')
+
+local a = common.args(arg)
+local op = common.str(a, 'op')
+local ok_require, s3 = pcall(require, 's3')
+if not ok_require then common.fail('require("s3"): ' .. tostring(s3)) end
+
+local concurrency = common.num(a, 'concurrency', 1)
+local opts = {
+    endpoint = common.str(a, 'endpoint'),
+    region = common.str(a, 'region', 'us-east-1'),
+    access_key_id = common.str(a, 'access_key', 'bench'),
+    secret_access_key = common.str(a, 'secret_key', 'bench'),
+    max_connections = math.max(64, concurrency),
+}
+if a.single == '1' then
+    opts.multipart_threshold = 5 * 1024 * 1024 * 1024
+end
+local ok_new, client = pcall(s3.new, opts)
+if not ok_new then common.fail('s3.new: ' .. tostring(client)) end
+
+local bucket = common.str(a, 'bucket')
+
+local function check(ok, err, what)
+    if not ok then error(what .. ': ' .. tostring(err), 0) end
+end
+
+if op == 'get_file' then
+    local key, path = common.str(a, 'key'), common.str(a, 'path')
+    common.measure(function()
+        local ok, err = client:get_to_file(bucket, key, path)
+        check(ok, err, 'get_to_file')
+        return common.file_size(path), 1
+    end)
+elseif op == 'put_file' then
+    local key, path = common.str(a, 'key'), common.str(a, 'path')
+    local size = common.file_size(path)
+    common.measure(function()
+        local ok, err = client:put_from_file(bucket, key, path)
+        check(ok, err, 'put_from_file')
+        return size, 1
+    end)
+elseif op == 'get_many' then
+    local count, nkeys = common.num(a, 'count'), common.num(a, 'nkeys')
+    local prefix = common.str(a, 'prefix')
+    local keys = {}
+    for i = 0, nkeys - 1 do keys[i] = string.format('%s%04d', prefix, i) end
+    common.measure(function()
+        return common.parallel(count, concurrency, function(i)
+            local body, err = client:get(bucket, keys[i % nkeys])
+            check(body, err, 'get')
+            return #body
+        end)
+    end)
+elseif op == 'put_many' then
+    local count, path = common.num(a, 'count'), common.str(a, 'path')
+    local prefix = common.str(a, 'prefix')
+    local size = common.file_size(path)
+    common.measure(function()
+        return common.parallel(count, concurrency, function(i)
+            local ok, err = client:put_from_file(bucket, string.format('%s%04d', prefix, i), path)
+            check(ok, err, 'put_from_file')
+            return size
+        end)
+    end)
+else
+    common.fail('unknown op ' .. op)
+end
+os.exit(0)

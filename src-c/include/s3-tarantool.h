@@ -1,0 +1,130 @@
+/*
+ * s3-tarantool.h: the C API of the s3 rock for other Tarantool modules written in C.
+ *
+ * The transfers of the Lua API without Lua in between: a module streams an object to or from a
+ * file descriptor on the client that s3.cfg configured (or one made by s3.new). Each call blocks
+ * only the calling fiber; the event loop and every other fiber keep running.
+ *
+ * Obtaining the API: Tarantool loads modules with local symbol scope, so linking against the rock
+ * or dlsym(RTLD_DEFAULT) cannot find it. The rock hands out a pointer instead:
+ * require('s3.native').c_api is a light userdata pointing at a struct s3_tarantool_api.
+ * s3_tarantool_api_load() below does that lookup and checks the version and the struct size:
+ *
+ *     #include <tarantool/module.h>
+ *     #include <tarantool/lua.h>
+ *     #include <s3-tarantool.h>
+ *
+ *     char why[256];
+ *     const struct s3_tarantool_api *s3 = S3_TARANTOOL_API_LOAD(L, why, sizeof(why));
+ *     if (s3 == NULL)
+ *             return luaL_error(L, "%s", why);
+ *     struct s3_tarantool_error err;
+ *     struct s3_tarantool_client *client = s3->default_client(&err);
+ *     if (client == NULL || s3->get_to_fd(client, "bucket", "key", fd, NULL, NULL, &err) != 0)
+ *             ...err.code, err.status, err.message, err.request_id...
+ *     s3->client_unref(client);
+ *
+ * The rock installs this header at .rocks/lib/tarantool/s3/include/s3-tarantool.h (beside the
+ * native module). It needs only Tarantool's lua.h; link nothing.
+ *
+ * Compatibility: version changes only when existing members change meaning; new members are
+ * appended and raise size, so a module built against an older header keeps working.
+ */
+#ifndef S3_TARANTOOL_H
+#define S3_TARANTOOL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define S3_TARANTOOL_API_VERSION 1
+
+/* The same fields as the Lua error object. */
+struct s3_tarantool_error {
+	char code[64];        /* NoSuchKey, AccessDenied, ... or ConnectionError, Timeout, IOError,
+	                         Cancelled, InvalidArgument, InternalError */
+	long status;          /* HTTP status, 0 when no response arrived */
+	char message[512];
+	char request_id[128]; /* S3's request id, "" when none */
+	int sys_errno;        /* errno behind an IOError, else 0 */
+};
+
+/* A client shared with Lua; referenced while a module holds it. */
+struct s3_tarantool_client;
+struct lua_State;
+
+/* Optional settings of a transfer; NULL for the defaults. Zero-initialize, then set size. */
+struct s3_tarantool_transfer_opts {
+	size_t size;              /* sizeof(struct s3_tarantool_transfer_opts) */
+	uint64_t offset;          /* where in fd the object starts (get: written, put: read); 0 */
+	double timeout;           /* seconds for the request; 0: the client's */
+	const char *content_type; /* put only; NULL: none */
+};
+
+struct s3_tarantool_api {
+	uint32_t version;         /* S3_TARANTOOL_API_VERSION of the loaded rock */
+	uint32_t size;            /* sizeof(struct s3_tarantool_api) of the loaded rock */
+
+	/* The default client (s3.cfg, or the environment), referenced. NULL with err when there is
+	 * none yet: make the first s3 call or s3.cfg{} from Lua before. */
+	struct s3_tarantool_client *(*default_client)(struct s3_tarantool_error *err);
+	/* The client of the s3.new object at index idx of L, referenced; NULL with err otherwise. */
+	struct s3_tarantool_client *(*client_from_lua)(struct lua_State *L, int idx,
+						       struct s3_tarantool_error *err);
+	void (*client_unref)(struct s3_tarantool_client *client);
+
+	/* Downloads bucket/key into fd (pwrite from opts->offset on; the fd position is untouched).
+	 * Returns 0 and the byte count in *bytes (may be NULL), or -1 with err filled. */
+	int (*get_to_fd)(struct s3_tarantool_client *client, const char *bucket, const char *key,
+			 int fd, const struct s3_tarantool_transfer_opts *opts, uint64_t *bytes,
+			 struct s3_tarantool_error *err);
+	/* Uploads size bytes of fd (pread from opts->offset on) as bucket/key in one PUT
+	 * (S3 allows up to 5 GiB). Returns 0, or -1 with err filled. */
+	int (*put_from_fd)(struct s3_tarantool_client *client, const char *bucket, const char *key,
+			   int fd, uint64_t size, const struct s3_tarantool_transfer_opts *opts,
+			   struct s3_tarantool_error *err);
+};
+
+/* Looks the API up through require('s3.native') and checks it. Returns NULL with the reason in
+ * why when the rock is missing, its version differs from want_version, or its struct is smaller
+ * than want_size. Call it from a fiber of the TX thread, e.g. in your luaopen_ function. */
+#if defined(LUA_VERSION) || defined(lua_h)
+static inline const struct s3_tarantool_api *
+s3_tarantool_api_load(lua_State *L, uint32_t want_version, size_t want_size, char *why,
+		      size_t why_size)
+{
+	lua_getglobal(L, "require");
+	lua_pushliteral(L, "s3.native");
+	if (lua_pcall(L, 1, 1, 0) != 0) {
+		snprintf(why, why_size, "s3 C API: require('s3.native') failed: %s",
+			 lua_tostring(L, -1));
+		lua_pop(L, 1);
+		return NULL;
+	}
+	lua_getfield(L, -1, "c_api");
+	const struct s3_tarantool_api *api =
+		(const struct s3_tarantool_api *)lua_touserdata(L, -1);
+	lua_pop(L, 2);
+	if (api == NULL) {
+		snprintf(why, why_size, "s3 C API: s3.native has no c_api");
+		return NULL;
+	}
+	if (api->version != want_version) {
+		snprintf(why, why_size, "s3 C API: the rock has version %u, this module needs %u",
+			 (unsigned)api->version, (unsigned)want_version);
+		return NULL;
+	}
+	if (api->size < want_size) {
+		snprintf(why, why_size, "s3 C API: the rock's API has %u bytes, this module needs %zu",
+			 (unsigned)api->size, want_size);
+		return NULL;
+	}
+	return api;
+}
+
+#define S3_TARANTOOL_API_LOAD(L, why, why_size)                                                  \
+	s3_tarantool_api_load((L), S3_TARANTOOL_API_VERSION, sizeof(struct s3_tarantool_api),    \
+			      (why), (why_size))
+#endif
+
+#endif

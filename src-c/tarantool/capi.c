@@ -1,0 +1,213 @@
+#include "capi.h"
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <string.h>
+#include <tarantool/lauxlib.h>
+#include <tarantool/lua.h>
+
+#include "core/request.h"
+#include "highlevel/sink_source.h"
+#include "tarantool/fiber_wait.h"
+#include "tarantool/lua_client.h"
+#include "tarantool/shared_client.h"
+
+/* Module state: the thread that runs the event loop, and the client s3.cfg made. */
+static pthread_t tx_thread;
+static struct s3_tarantool_client *default_client;
+
+void
+s3_capi_init(void)
+{
+	tx_thread = pthread_self();
+}
+
+/* The core error and the API error have the same fields; copy them one by one anyway, so the
+ * public struct can never silently drift from the core's. */
+static void
+copy_error(struct s3_tarantool_error *out, const struct s3_error *in)
+{
+	memset(out, 0, sizeof(*out));
+	snprintf(out->code, sizeof(out->code), "%s", in->code);
+	out->status = in->status;
+	snprintf(out->message, sizeof(out->message), "%s", in->message);
+	snprintf(out->request_id, sizeof(out->request_id), "%s", in->request_id);
+	out->sys_errno = in->sys_errno;
+}
+
+static void
+set_error(struct s3_tarantool_error *err, const char *code, const char *message)
+{
+	if (err == NULL)
+		return;
+	memset(err, 0, sizeof(*err));
+	snprintf(err->code, sizeof(err->code), "%s", code);
+	snprintf(err->message, sizeof(err->message), "%s", message);
+}
+
+/* Fibers exist only in Tarantool's threads; the loop and every client live in the TX thread. */
+static bool
+on_tx_thread(struct s3_tarantool_error *err)
+{
+	if (pthread_equal(pthread_self(), tx_thread))
+		return true;
+	set_error(err, S3_ERR_INVALID_ARGUMENT,
+		  "the s3 C API must be called from a fiber of Tarantool's TX thread");
+	return false;
+}
+
+static struct s3_tarantool_client *
+api_default_client(struct s3_tarantool_error *err)
+{
+	if (!on_tx_thread(err))
+		return NULL;
+	if (default_client == NULL) {
+		set_error(err, S3_ERR_INVALID_ARGUMENT,
+			  "no default client: call s3.cfg{} from Lua first");
+		return NULL;
+	}
+	s3_shared_client_ref(default_client);
+	return default_client;
+}
+
+static struct s3_tarantool_client *
+api_client_from_lua(struct lua_State *L, int idx, struct s3_tarantool_error *err)
+{
+	if (!on_tx_thread(err))
+		return NULL;
+	struct s3_tarantool_client *client = L != NULL ? s3_lua_client_test(L, idx) : NULL;
+	if (client == NULL) {
+		set_error(err, S3_ERR_INVALID_ARGUMENT,
+			  "not an s3 client (pass the object s3.new returned)");
+		return NULL;
+	}
+	s3_shared_client_ref(client);
+	return client;
+}
+
+static void
+api_client_unref(struct s3_tarantool_client *client)
+{
+	if (client != NULL && pthread_equal(pthread_self(), tx_thread))
+		s3_shared_client_unref(client);
+}
+
+static int
+check_transfer(struct s3_tarantool_client *client, const char *bucket, const char *key, int fd,
+	       const struct s3_tarantool_transfer_opts *opts, struct s3_tarantool_error *err)
+{
+	if (err == NULL)
+		return -1;
+	if (!on_tx_thread(err))
+		return -1;
+	const char *problem = NULL;
+	if (client == NULL)
+		problem = "client must not be NULL";
+	else if (bucket == NULL || bucket[0] == '\0')
+		problem = "bucket must be a non-empty string";
+	else if (key == NULL || key[0] == '\0')
+		problem = "key must be a non-empty string";
+	else if (fd < 0)
+		problem = "fd must be an open file descriptor";
+	else if (opts != NULL && opts->size < sizeof(struct s3_tarantool_transfer_opts))
+		problem = "opts->size must be sizeof(struct s3_tarantool_transfer_opts)";
+	if (problem != NULL) {
+		set_error(err, S3_ERR_INVALID_ARGUMENT, problem);
+		return -1;
+	}
+	return 0;
+}
+
+/* Runs the request in the calling fiber; fills err and returns -1 when it failed. */
+static int
+run(struct s3_tarantool_client *client, const struct s3_request_spec *spec, uint64_t *bytes,
+    struct s3_tarantool_error *err)
+{
+	struct s3_error core_err;
+	/* The request must not outlive the client even if Lua lets go meanwhile. */
+	s3_shared_client_ref(client);
+	struct s3_request *req = s3_request_new(client->core, spec, &core_err);
+	int rc = -1;
+	if (req == NULL) {
+		copy_error(err, &core_err);
+	} else {
+		s3_fiber_wait_request(req);
+		const struct s3_error *failure = s3_request_error(req);
+		if (failure != NULL) {
+			copy_error(err, failure);
+		} else {
+			memset(err, 0, sizeof(*err));
+			if (bytes != NULL)
+				*bytes = s3_request_bytes_received(req);
+			rc = 0;
+		}
+		s3_request_free(req);
+	}
+	s3_shared_client_unref(client);
+	return rc;
+}
+
+static long
+timeout_ms(const struct s3_tarantool_transfer_opts *opts)
+{
+	return opts != NULL && opts->timeout > 0 ? (long)(opts->timeout * 1000.0 + 0.5) : -1;
+}
+
+static int
+api_get_to_fd(struct s3_tarantool_client *client, const char *bucket, const char *key, int fd,
+	      const struct s3_tarantool_transfer_opts *opts, uint64_t *bytes,
+	      struct s3_tarantool_error *err)
+{
+	if (check_transfer(client, bucket, key, fd, opts, err) != 0)
+		return -1;
+	struct s3_fd_sink sink;
+	s3_fd_sink_init(&sink, fd, opts != NULL ? opts->offset : 0);
+	struct s3_request_spec spec = {
+		.method = "GET", .bucket = bucket, .key = key,
+		.sink = &sink.base, .timeout_ms = timeout_ms(opts),
+	};
+	return run(client, &spec, bytes, err);
+}
+
+static int
+api_put_from_fd(struct s3_tarantool_client *client, const char *bucket, const char *key, int fd,
+		uint64_t size, const struct s3_tarantool_transfer_opts *opts,
+		struct s3_tarantool_error *err)
+{
+	if (check_transfer(client, bucket, key, fd, opts, err) != 0)
+		return -1;
+	struct s3_fd_source source;
+	s3_fd_source_init(&source, fd, opts != NULL ? opts->offset : 0, size);
+	struct s3_kv content_type = {"content-type", opts != NULL ? opts->content_type : NULL};
+	struct s3_request_spec spec = {
+		.method = "PUT", .bucket = bucket, .key = key,
+		.body = &source.base, .timeout_ms = timeout_ms(opts),
+		.headers = &content_type, .n_headers = content_type.value != NULL ? 1 : 0,
+	};
+	return run(client, &spec, NULL, err);
+}
+
+static const struct s3_tarantool_api api = {
+	.version = S3_TARANTOOL_API_VERSION,
+	.size = sizeof(struct s3_tarantool_api),
+	.default_client = api_default_client,
+	.client_from_lua = api_client_from_lua,
+	.client_unref = api_client_unref,
+	.get_to_fd = api_get_to_fd,
+	.put_from_fd = api_put_from_fd,
+};
+
+const struct s3_tarantool_api *
+s3_capi_get(void)
+{
+	return &api;
+}
+
+void
+s3_capi_set_default_client(struct s3_tarantool_client *client)
+{
+	if (client != NULL)
+		s3_shared_client_ref(client);
+	s3_shared_client_unref(default_client);
+	default_client = client;
+}

@@ -1,0 +1,120 @@
+/*
+ * Test-only module: the C API's refusals. Loading with a wrong version or a too large struct size,
+ * calls with bad arguments, and a call from a thread that is not Tarantool's TX thread must all
+ * fail with a clear error, never crash.
+ */
+#include <pthread.h>
+#include <string.h>
+
+#include <tarantool/lauxlib.h>
+#include <tarantool/lua.h>
+#include <tarantool/module.h>
+
+#include <s3-tarantool.h>
+
+/* load(version, size) -> true | nil, why */
+static int
+probe_load(lua_State *L)
+{
+	uint32_t version = (uint32_t)luaL_checkinteger(L, 1);
+	size_t size = (size_t)luaL_optinteger(L, 2, sizeof(struct s3_tarantool_api));
+	char why[256];
+	if (s3_tarantool_api_load(L, version, size, why, sizeof(why)) == NULL) {
+		lua_pushnil(L);
+		lua_pushstring(L, why);
+		return 2;
+	}
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+static const struct s3_tarantool_api *
+api(lua_State *L)
+{
+	char why[256];
+	const struct s3_tarantool_api *s3 = S3_TARANTOOL_API_LOAD(L, why, sizeof(why));
+	if (s3 == NULL)
+		luaL_error(L, "%s", why);
+	return s3;
+}
+
+/* bad_args() -> table of the error codes of calls with bad arguments */
+static int
+lua_bad_args(lua_State *L)
+{
+	const struct s3_tarantool_api *s3 = api(L);
+	struct s3_tarantool_error err;
+	struct s3_tarantool_client *client = s3->default_client(&err);
+	if (client == NULL)
+		return luaL_error(L, "no default client: %s", err.message);
+	lua_newtable(L);
+	int i = 1;
+#define RECORD(call)                                                                             \
+	do {                                                                                     \
+		memset(&err, 0, sizeof(err));                                                    \
+		int rc = (call);                                                                 \
+		lua_pushfstring(L, "%d %s: %s", rc, err.code, err.message);                      \
+		lua_rawseti(L, -2, i++);                                                         \
+	} while (0)
+	RECORD(s3->get_to_fd(NULL, "b", "k", 1, NULL, NULL, &err));
+	RECORD(s3->get_to_fd(client, NULL, "k", 1, NULL, NULL, &err));
+	RECORD(s3->get_to_fd(client, "b", "", 1, NULL, NULL, &err));
+	RECORD(s3->put_from_fd(client, "b", "k", -1, 0, NULL, &err));
+	struct s3_tarantool_transfer_opts short_opts = {.size = 1};
+	RECORD(s3->put_from_fd(client, "b", "k", 0, 0, &short_opts, &err));
+	RECORD(s3->client_from_lua(L, 1, &err) == NULL ? -1 : 0);
+#undef RECORD
+	/* no error struct at all: refused, not a crash */
+	lua_pushinteger(L, s3->get_to_fd(client, "b", "k", 1, NULL, NULL, NULL));
+	lua_setfield(L, -2, "without_err");
+	s3->client_unref(client);
+	return 1;
+}
+
+struct thread_call {
+	const struct s3_tarantool_api *s3;
+	struct s3_tarantool_client *client;
+	int rc;
+	struct s3_tarantool_error err;
+};
+
+static void *
+call_from_thread(void *arg)
+{
+	struct thread_call *call = arg;
+	call->rc = call->s3->get_to_fd(call->client, "b", "k", 1, NULL, NULL, &call->err);
+	return NULL;
+}
+
+/* from_thread() -> rc, code, message of get_to_fd called from a plain pthread */
+static int
+lua_from_thread(lua_State *L)
+{
+	struct thread_call call = {.s3 = api(L)};
+	call.client = call.s3->default_client(&call.err);
+	if (call.client == NULL)
+		return luaL_error(L, "no default client: %s", call.err.message);
+	pthread_t thread;
+	if (pthread_create(&thread, NULL, call_from_thread, &call) != 0)
+		return luaL_error(L, "pthread_create failed");
+	/* The join blocks the loop for the microseconds the refusal takes; fine in a test. */
+	pthread_join(thread, NULL);
+	call.s3->client_unref(call.client);
+	lua_pushinteger(L, call.rc);
+	lua_pushstring(L, call.err.code);
+	lua_pushstring(L, call.err.message);
+	return 3;
+}
+
+LUA_API int
+luaopen_capi_probe(lua_State *L)
+{
+	lua_newtable(L);
+	lua_pushcfunction(L, probe_load);
+	lua_setfield(L, -2, "load");
+	lua_pushcfunction(L, lua_bad_args);
+	lua_setfield(L, -2, "bad_args");
+	lua_pushcfunction(L, lua_from_thread);
+	lua_setfield(L, -2, "from_thread");
+	return 1;
+}

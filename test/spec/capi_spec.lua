@@ -1,0 +1,134 @@
+-- The C API (s3-tarantool.h) as another module uses it: examples/capi and a probe module are built
+-- against the header the rock installed, then run inside tarantool against the real server.
+local s3 = require('s3')
+local fio = require('fio')
+local fiber = require('fiber')
+local h = dofile('test/spec/helper.lua')
+
+local MiB = 1024 * 1024
+local HEADER_DIR = fio.abspath('.rocks/lib/tarantool/s3/include')
+
+local function build(source_dir, build_dir)
+    local cmd = string.format('cmake -S %q -B %q -DS3_INCLUDE_DIR=%q > %q/cmake.log 2>&1 && ' ..
+        'cmake --build %q >> %q/cmake.log 2>&1', source_dir, build_dir, HEADER_DIR, build_dir,
+        build_dir, build_dir)
+    fio.mktree(build_dir)
+    if os.execute(cmd) ~= 0 then
+        error('build of ' .. source_dir .. ' failed:\n' .. h.read_file(build_dir .. '/cmake.log'))
+    end
+    package.cpath = build_dir .. '/?.so;' .. package.cpath
+end
+
+describe('the C API', function()
+    if not h.have_server() then
+        pending('S3_ENDPOINT is not set: run through make test')
+        return
+    end
+
+    local bucket = h.bucket_name('capi')
+    local dir, backup, probe
+
+    setup(function()
+        dir = h.tempdir()
+        assert(fio.path.exists(HEADER_DIR .. '/s3-tarantool.h'), 'the rock did not install its header')
+        build(fio.abspath('examples/capi'), dir .. '/capi_backup')
+        build(fio.abspath('test/capi'), dir .. '/capi_probe')
+        s3.cfg(h.config)
+        assert(s3.create_bucket(bucket))
+        backup = require('capi_backup')
+        probe = require('capi_probe')
+    end)
+
+    teardown(function()
+        h.rmtree(dir)
+    end)
+
+    it('round-trips a file through the default client, compared by hash', function()
+        local src = h.random_file(dir .. '/src', 3 * MiB + 17)
+        local dst = dir .. '/dst'
+        assert.is_true((backup.backup(bucket, 'c api/round trip', src)))
+        assert.are.equal(3 * MiB + 17, assert(s3.head(bucket, 'c api/round trip')).size)
+        assert.is_true((backup.restore(bucket, 'c api/round trip', dst)))
+        assert.are.equal(h.sha256_file(src), h.sha256_file(dst))
+    end)
+
+    it('uses a client made by s3.new', function()
+        local client = s3.new(h.config)
+        local src = h.random_file(dir .. '/src-new', 1000)
+        assert.is_true((backup.backup(bucket, 'c api/new client', src, client)))
+        assert.is_true((backup.restore(bucket, 'c api/new client', dir .. '/dst-new', client)))
+        assert.are.equal(h.sha256_file(src), h.sha256_file(dir .. '/dst-new'))
+        local cfg = table.copy(h.config)
+        cfg.secret_access_key = 'wrong'
+        local bad = s3.new(cfg)
+        local ok, err = backup.backup(bucket, 'c api/bad', src, bad)
+        assert.is_nil(ok)
+        assert.are.equal('SignatureDoesNotMatch', err.code)
+        ok, err = backup.backup(bucket, 'c api/bad', src, {})
+        assert.is_nil(ok)
+        assert.are.equal('InvalidArgument', err.code)
+    end)
+
+    it('reports NoSuchKey through the error struct and leaves no file behind', function()
+        local target = dir .. '/missing'
+        local ok, err = backup.restore(bucket, 'c api/no such key', target)
+        assert.is_nil(ok)
+        assert.are.equal('NoSuchKey', err.code)
+        assert.are.equal(404, err.status)
+        assert.is_true(#err.request_id > 0)
+        assert.is_false(fio.path.exists(target))
+        assert.are.same({}, h.leftovers(dir, 'missing.'))
+    end)
+
+    it('serves 20 fibers at once while a ticker fiber keeps running', function()
+        local src = h.random_file(dir .. '/src-many', MiB)
+        local want = h.sha256_file(src)
+        local ticker = h.ticker()
+        local done = fiber.channel(20)
+        for i = 1, 20 do
+            fiber.create(function()
+                local key = 'c api/many/' .. i
+                local ok, err = backup.backup(bucket, key, src)
+                if ok then
+                    ok, err = backup.restore(bucket, key, dir .. '/many-' .. i)
+                end
+                done:put(ok and true or (err.code .. ': ' .. err.message))
+            end)
+        end
+        local failures = {}
+        for _ = 1, 20 do
+            local r = done:get(60)
+            if r ~= true then table.insert(failures, tostring(r)) end
+        end
+        local gap = ticker.stop()
+        print(string.format('\n    C API, 20 fibers: largest loop gap %.1f ms', gap * 1000))
+        assert.are.same({}, failures)
+        for i = 1, 20 do
+            assert.are.equal(want, h.sha256_file(dir .. '/many-' .. i))
+        end
+        assert.is_true(gap < 0.2, 'the loop stalled for ' .. gap * 1000 .. ' ms')
+    end)
+
+    it('rejects a wrong API version or a larger struct than the rock has', function()
+        assert.is_true((probe.load(1)))
+        local ok, why = probe.load(999)
+        assert.is_nil(ok)
+        assert.matches('version 1, this module needs 999', why, 1, true)
+        ok, why = probe.load(1, 1048576)
+        assert.is_nil(ok)
+        assert.matches('needs 1048576', why, 1, true)
+    end)
+
+    it('refuses bad arguments and calls from a foreign thread without crashing', function()
+        local results = probe.bad_args()
+        assert.are.equal(6, #results)
+        for _, r in ipairs(results) do
+            assert.matches('^%-1 InvalidArgument: ', r)
+        end
+        assert.are.equal(-1, results.without_err)
+        local rc, code, message = probe.from_thread()
+        assert.are.equal(-1, rc)
+        assert.are.equal('InvalidArgument', code)
+        assert.matches('TX thread', message)
+    end)
+end)
