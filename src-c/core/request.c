@@ -10,9 +10,9 @@
 #include "signer_v4.h"
 #include "uri_encode.h"
 
-/* In-memory bodies up to this size are hashed and signed; larger and streamed ones are sent as
- * UNSIGNED-PAYLOAD so that no large hash runs on the event loop. */
-#define S3_SIGNED_PAYLOAD_MAX (1024 * 1024)
+/* In-memory bodies up to this size are hashed and signed (about 0.1 ms of SHA-256); larger and
+ * streamed ones are sent as UNSIGNED-PAYLOAD so that no long hash runs on the event loop. */
+#define S3_SIGNED_PAYLOAD_MAX (64 * 1024)
 
 /* Headers the request sets itself; a caller's copy would break the signature or the framing. */
 static const char *const reserved_headers[] = {

@@ -220,6 +220,9 @@ timer_cancel(void *ud)
 {
 	struct tnt_reactor *r = ud;
 	r->timer_armed = false;
+	/* Out of its sleep and into fiber_yield(): a pending sleep would keep Tarantool from exiting
+	 * when the application's script is done. */
+	wake(r->timer_fiber);
 }
 
 static void

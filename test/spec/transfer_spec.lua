@@ -74,6 +74,22 @@ describe('s3 against a real S3 server', function()
         end
     end)
 
+    it('lets a script that is done exit: nothing keeps the event loop busy', function()
+        local script = fio.pathjoin(dir, 'exits.lua')
+        h.write_file(script, table.concat({
+            "local s3 = require('s3')",
+            "assert(s3.put(" .. string.format('%q', bucket) .. ", 'exits', 'v'))",
+            "assert(s3.get(" .. string.format('%q', bucket) .. ", 'exits') == 'v')",
+            "print('done')",
+        }, '\n'))
+        local env = string.format('AWS_ENDPOINT_URL_S3=%q AWS_ACCESS_KEY_ID=%q AWS_SECRET_ACCESS_KEY=%q',
+            h.config.endpoint, h.config.access_key_id, h.config.secret_access_key)
+        local started = clock.monotonic()
+        local rc = os.execute(string.format('%s timeout 10 tarantool %q > /dev/null 2>&1', env, script))
+        assert.are.equal(0, rc)
+        assert.is_true(clock.monotonic() - started < 5)
+    end)
+
     it('stores content type and metadata and reads them back with head', function()
         assert(s3.put(bucket, 'meta', 'x', {content_type = 'application/x-test',
                                             metadata = {origin = 'spec', n = '1'}}))

@@ -1,0 +1,457 @@
+#!/usr/bin/env bash
+# The benchmark harness: this module against curl, Tarantool's http.client and aws-cli, on one
+# machine, in one run, against two loopback servers it starts and stops itself:
+#   nginx  (WebDAV PUT on; a raw HTTP origin that ignores signatures: the client's own cost)
+#   Ceph RGW (test/server/rgw.sh; bluestore on a sparse file for the full run, memstore for --quick)
+#
+#   bash bench/run.sh           full run (1 GiB objects, 5,000 GETs, 3 runs each; ~10-20 min)
+#   bash bench/run.sh --quick   every workload at small sizes, 1 run each (< 2 min)
+#
+# Prints a markdown table and writes it, with the machine's description, to
+# bench/results/<date>-<full|quick>.md. No timing assertions: the exit status is non-zero only
+# when the harness itself is broken (a server does not start, the report cannot be made) or when
+# a run of the s3 module fails. Any other contender that fails shows "failed" in its cells.
+#
+# Environment (optional): BENCH_RUNS (runs per cell), BENCH_BIG_MIB (size of the big object),
+# BENCH_GETS (number of small GETs), BENCH_PUTS (number of 1 MiB PUTs), BENCH_ONLY (a regular
+# expression on "workload server contender": run only the matching cells), BENCH_OUT (result file).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+BENCH=$ROOT/bench
+
+MODE=full
+for a in "$@"; do
+    case $a in
+        --quick) MODE=quick ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "usage: bash bench/run.sh [--quick]" >&2; exit 2 ;;
+    esac
+done
+
+MiB=$((1024 * 1024))
+if [[ $MODE == full ]]; then
+    RUNS=${BENCH_RUNS:-3}; BIG_MIB=${BENCH_BIG_MIB:-1024}; GETS=${BENCH_GETS:-5000}; PUTS=${BENCH_PUTS:-200}
+    RGW_ARGS=(--bluestore 24)
+else
+    RUNS=${BENCH_RUNS:-1}; BIG_MIB=${BENCH_BIG_MIB:-64}; GETS=${BENCH_GETS:-500}; PUTS=${BENCH_PUTS:-20}
+    RGW_ARGS=()
+fi
+BIG=$((BIG_MIB * MiB))
+SMALL=16384          # bytes of each small object
+NKEYS=100            # distinct small objects; the GETs cycle through them
+GET_CONCS=(32 256)
+PUT_SIZE=$MiB
+PUT_CONC=16
+BUCKET=bench
+TIMEOUT=${BENCH_TIMEOUT:-900}   # seconds one contender run may take
+
+# Only loopback: no proxy from the environment may get between a client and the servers.
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
+export no_proxy='*' NO_PROXY='*'
+
+T_START=$(date +%s)
+say() { printf '[bench %4ds] %s\n' "$(($(date +%s) - T_START))" "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+# ---------------------------------------------------------------- tools
+
+# Debian packages that provide what the harness runs; installed when missing.
+need_pkgs=()
+command -v nginx >/dev/null 2>&1 || need_pkgs+=(nginx)
+[[ -x /usr/bin/aws ]] || need_pkgs+=(awscli)
+[[ -x /usr/bin/time ]] || need_pkgs+=(time)
+command -v curl >/dev/null 2>&1 || need_pkgs+=(curl)
+command -v python3 >/dev/null 2>&1 || need_pkgs+=(python3)
+command -v radosgw >/dev/null 2>&1 || need_pkgs+=(ceph-mon ceph-osd radosgw ceph-common)
+if ((${#need_pkgs[@]})); then
+    say "installing ${need_pkgs[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}"; } \
+        >/tmp/bench-apt.$$.log 2>&1 || { tail -20 /tmp/bench-apt.$$.log >&2; die "apt-get install failed"; }
+    rm -f /tmp/bench-apt.$$.log
+fi
+nginx -V 2>&1 | grep -q -- '--with-http_dav_module' || die "this nginx has no WebDAV module (ngx_http_dav_module)"
+AWS=/usr/bin/aws   # Debian's aws-cli, not one from a Python environment earlier in PATH
+tarantool -e "require('s3'); os.exit(0)" </dev/null >/dev/null 2>&1 \
+    || die "tarantool cannot require('s3') from $ROOT: build the rock first (make)"
+
+# ---------------------------------------------------------------- work dir, servers, cleanup
+
+WORK=$(mktemp -d /tmp/s3-bench.XXXXXX)
+NGINX_PID=""
+RGW_DIR=$WORK/rgw
+RGW_STARTED=0
+
+cleanup() {
+    local rc=$?
+    trap - EXIT INT TERM HUP
+    if [[ -n $NGINX_PID ]]; then
+        kill "$NGINX_PID" 2>/dev/null
+        for _ in $(seq 100); do kill -0 "$NGINX_PID" 2>/dev/null || break; sleep 0.05; done
+        kill -9 "$NGINX_PID" 2>/dev/null
+    fi
+    if ((RGW_STARTED)); then bash "$ROOT/test/server/rgw.sh" stop "$RGW_DIR" >/dev/null 2>&1; fi
+    rm -rf "$WORK"
+    exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+free_port() {
+    python3 - <<'EOF'
+import random, socket
+while True:
+    p = random.randint(20000, 32000)
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(p)
+    break
+EOF
+}
+
+listening() { # PORT
+    local hex
+    hex=$(printf '%04X' "$1")
+    awk -v p=":$hex" '$4 == "0A" && $2 == "0100007F" p { f = 1 } END { exit !f }' /proc/net/tcp
+}
+
+start_nginx() {
+    local d=$WORK/nginx port
+    mkdir -p "$d"/{tmp,logs} "$WORK/www/$BUCKET"
+    port=$(free_port)
+    cat >"$d/nginx.conf" <<EOF
+# generated by bench/run.sh
+user root;
+worker_processes 1;
+pid $d/nginx.pid;
+error_log $d/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    keepalive_timeout 300s;
+    client_max_body_size 0;
+    client_body_buffer_size 1m;
+    client_body_temp_path $d/tmp/body;
+    proxy_temp_path $d/tmp/proxy;
+    fastcgi_temp_path $d/tmp/fastcgi;
+    uwsgi_temp_path $d/tmp/uwsgi;
+    scgi_temp_path $d/tmp/scgi;
+    types { }
+    default_type application/octet-stream;
+    server {
+        listen 127.0.0.1:$port;
+        root $WORK/www;
+        dav_methods PUT DELETE;
+        create_full_put_path on;
+        dav_access user:rw group:r all:r;
+    }
+}
+EOF
+    setsid nginx -p "$d" -c "$d/nginx.conf" -e "$d/logs/error.log" -g 'daemon off;' \
+        </dev/null >"$d/logs/stdout.log" 2>&1 &
+    NGINX_PID=$!
+    for _ in $(seq 200); do
+        listening "$port" && break
+        kill -0 "$NGINX_PID" 2>/dev/null || { cat "$d/logs/"* >&2; die "nginx died"; }
+        sleep 0.025
+    done
+    listening "$port" || die "nginx does not listen on 127.0.0.1:$port"
+    NG=http://127.0.0.1:$port
+}
+
+say "mode $MODE: big object $BIG_MIB MiB, $GETS x $((SMALL / 1024)) KiB GETs at c=${GET_CONCS[*]}," \
+    "$PUTS x $((PUT_SIZE / MiB)) MiB PUTs at c=$PUT_CONC, $RUNS run(s) each; work dir $WORK"
+start_nginx
+say "nginx on $NG"
+RGW_STARTED=1
+bash "$ROOT/test/server/rgw.sh" start "$RGW_DIR" "${RGW_ARGS[@]}" >"$WORK/rgw.env" 2>"$WORK/rgw.log" \
+    || { cat "$WORK/rgw.log" >&2; die "Ceph RGW did not start"; }
+# shellcheck disable=SC1091
+source "$WORK/rgw.env"
+RG=$S3_ENDPOINT
+say "Ceph RGW on $RG ($([[ $MODE == full ]] && echo "bluestore" || echo memstore))"
+
+SIGN=(--aws-sigv4 "aws:amz:${S3_REGION}:s3" --user "$S3_ACCESS_KEY:$S3_SECRET_KEY"
+      -H "x-amz-content-sha256: UNSIGNED-PAYLOAD")
+export AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY
+export AWS_DEFAULT_REGION=$S3_REGION AWS_EC2_METADATA_DISABLED=true AWS_PAGER=''
+export AWS_CONFIG_FILE=$WORK/aws-config AWS_SHARED_CREDENTIALS_FILE=$WORK/aws-credentials
+: >"$AWS_CONFIG_FILE"; : >"$AWS_SHARED_CREDENTIALS_FILE"
+
+# ---------------------------------------------------------------- data
+
+DATA=$WORK/data
+mkdir -p "$DATA" "$WORK/out" "$WORK/cfg"
+SRC=$WORK/www/$BUCKET/big        # the big object: nginx serves it, every PUT reads it
+SMALL_SRC=$DATA/small
+PUT_SRC=$DATA/put1m
+head -c "$BIG" /dev/urandom >"$SRC" || die "cannot write $SRC"
+head -c "$PUT_SIZE" /dev/urandom >"$PUT_SRC"
+mkdir -p "$WORK/www/$BUCKET/small"
+for ((i = 0; i < NKEYS; i++)); do
+    head -c "$SMALL" /dev/urandom >"$WORK/www/$BUCKET/small/$(printf %04d "$i")"
+done
+cp "$WORK/www/$BUCKET/small/0000" "$SMALL_SRC"
+
+rgw_curl() { curl -fsS --max-time 600 "${SIGN[@]}" "$@"; }
+rgw_curl -X PUT "$RG/$BUCKET" -o /dev/null || die "cannot create bucket $BUCKET on RGW"
+rgw_curl -T "$SRC" "$RG/$BUCKET/big" -o /dev/null || die "cannot upload the big object to RGW"
+{
+    for ((i = 0; i < NKEYS; i++)); do
+        k=$(printf %04d "$i")
+        printf 'upload-file = "%s"\nurl = "%s"\noutput = "/dev/null"\n' \
+            "$WORK/www/$BUCKET/small/$k" "$RG/$BUCKET/small/$k"
+    done
+} >"$WORK/cfg/seed-small"
+rgw_curl --parallel --parallel-max 16 -K "$WORK/cfg/seed-small" || die "cannot upload the small objects to RGW"
+say "data ready: big object and $NKEYS small objects on both servers"
+
+# ---------------------------------------------------------------- measuring one run
+
+RAW=$WORK/raw.tsv     # one line per run, read by bench/report.py
+printf 'workload\tserver\tcontender\trun\tok\tbytes\tseconds\trequests\tcpu\trss_kib\tmax_gap_ms\tp99_gap_ms\tnote\n' >"$RAW"
+MODULE_FAILED=0
+
+now_ns() { date +%s%N; }
+
+# measure WORKLOAD SERVER CONTENDER RUN KIND BYTES REQUESTS -- COMMAND...
+# KIND tnt: the command prints a RESULT line (bench/lib/common.lua) with its own timing and loop
+# gaps; KIND ext: wall time of the process, BYTES and REQUESTS as given.
+# Peak RSS and user+sys CPU of every run come from GNU time.
+measure() {
+    local workload=$1 server=$2 contender=$3 run=$4 kind=$5 bytes=$6 requests=$7
+    shift 8
+    if [[ -n ${BENCH_ONLY:-} ]] && ! [[ "$workload $server $contender" =~ $BENCH_ONLY ]]; then
+        return 0
+    fi
+    local tf=$WORK/time.out of=$WORK/run.out ef=$WORK/run.err rc=0 t0 t1
+    rm -f "$tf"
+    t0=$(now_ns)
+    timeout -k 5 "$TIMEOUT" /usr/bin/time -f '%U %S %M' -o "$tf" "$@" </dev/null >"$of" 2>"$ef" || rc=$?
+    t1=$(now_ns)
+    local ok=1 seconds max_gap=- p99_gap=- note="" user sys rss cpu
+    seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", (b - a) / 1e9 }')
+    if [[ $kind == tnt ]]; then
+        local line
+        line=$(grep -m1 '^RESULT ' "$of")
+        if [[ $rc -ne 0 || $line != "RESULT ok=1 "* ]]; then
+            ok=0
+            note=${line#RESULT ok=0 error=}
+        else
+            bytes=$(sed -E 's/.* bytes=([0-9]+).*/\1/' <<<"$line")
+            seconds=$(sed -E 's/.* seconds=([0-9.]+).*/\1/' <<<"$line")
+            requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")
+            max_gap=$(sed -E 's/.* max_gap_ms=([0-9.]+).*/\1/' <<<"$line")
+            p99_gap=$(sed -E 's/.* p99_gap_ms=([0-9.]+).*/\1/' <<<"$line")
+        fi
+    elif [[ $rc -ne 0 ]]; then
+        ok=0
+    fi
+    if ((ok)) && [[ -n $VERIFY ]] && ! "$VERIFY"; then
+        ok=0
+        note=$VERIFY_MSG
+    fi
+    if [[ $rc -ne 0 && -z $note ]]; then
+        note="exit $rc: $(tail -c 300 "$ef" "$of" 2>/dev/null | tr '\n\t' '  ')"
+        ((rc == 124)) && note="timed out after $TIMEOUT s"
+    fi
+    if read -r user sys rss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9]+$' "$tf" 2>/dev/null | tail -1); then
+        cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.3f", u + s }')
+    else
+        cpu=-; rss=-
+    fi
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$server" "$contender" \
+        "$run" "$ok" "$bytes" "$seconds" "$requests" "$cpu" "$rss" "$max_gap" "$p99_gap" \
+        "${note//$'\t'/ }" >>"$RAW"
+    if ((ok)); then
+        say "$(printf '%-26s %-6s %-22s run %d: %8.3f s  cpu %6s s  rss %7s KiB  gap max %s p99 %s ms' \
+            "$workload" "$server" "$contender" "$run" "$seconds" "$cpu" "$rss" "$max_gap" "$p99_gap")"
+    else
+        say "$workload $server $contender run $run FAILED: $note"
+        [[ $contender == s3* ]] && MODULE_FAILED=1
+    fi
+    return 0
+}
+
+# Flushes dirty pages of the previous run, so that no run pays for another's writeback.
+settle() { sync; }
+
+TNT=(tarantool)
+MOD_NG=("${TNT[@]}" "$BENCH/module.lua" "endpoint=$NG" "bucket=$BUCKET" single=1)
+MOD_RG=("${TNT[@]}" "$BENCH/module.lua" "endpoint=$RG" "bucket=$BUCKET" "region=$S3_REGION"
+        "access_key=$S3_ACCESS_KEY" "secret_key=$S3_SECRET_KEY")
+HTTPC=("${TNT[@]}" "$BENCH/httpc.lua" "base=$NG/$BUCKET")
+OUT=$WORK/out/big
+
+# curl, then fsync(2) of the file (coreutils sync FILE), as get_to_file does before its rename.
+CURL_FSYNC=(sh -c 'out=$1; shift; curl -fsS -o "$out" "$@" && sync "$out"' sh)
+
+# A GET's file must be complete; in --quick, byte for byte. Used as VERIFY by measure.
+VERIFY="" VERIFY_MSG=""
+check_out() {
+    local size
+    size=$(stat -c %s "$OUT" 2>/dev/null || echo 0)
+    if ((size != BIG)); then
+        VERIFY_MSG="wrong file: $size bytes, want $BIG"
+        return 1
+    fi
+    if [[ $MODE == quick ]] && ! cmp -s "$OUT" "$SRC"; then
+        VERIFY_MSG="the downloaded file differs from the source"
+        return 1
+    fi
+}
+after_get() {
+    rm -f "$OUT" "$OUT".*
+    settle
+}
+
+# ---------------------------------------------------------------- workloads
+
+W_GET="GET ${BIG_MIB} MiB to file"
+W_PUT="PUT ${BIG_MIB} MiB from file"
+cat "$SRC" >/dev/null   # the source is in the page cache for everyone
+settle
+
+say "== $W_GET"
+VERIFY=check_out
+for ((r = 1; r <= RUNS; r++)); do
+    measure "$W_GET" nginx "s3 get_to_file" "$r" tnt "$BIG" 1 -- "${MOD_NG[@]}" op=get_file key=big "path=$OUT"
+    after_get
+    measure "$W_GET" nginx "curl" "$r" ext "$BIG" 1 -- curl -fsS -o "$OUT" "$NG/$BUCKET/big"
+    after_get
+    measure "$W_GET" nginx "curl + fsync" "$r" ext "$BIG" 1 -- "${CURL_FSYNC[@]}" "$OUT" "$NG/$BUCKET/big"
+    after_get
+    measure "$W_GET" nginx "http.client" "$r" tnt "$BIG" 1 -- "${HTTPC[@]}" op=get_file key=big "path=$OUT"
+    after_get
+    measure "$W_GET" rgw "s3 get_to_file" "$r" tnt "$BIG" 1 -- "${MOD_RG[@]}" op=get_file key=big "path=$OUT"
+    after_get
+    measure "$W_GET" rgw "curl" "$r" ext "$BIG" 1 -- curl -fsS "${SIGN[@]}" -o "$OUT" "$RG/$BUCKET/big"
+    after_get
+    measure "$W_GET" rgw "curl + fsync" "$r" ext "$BIG" 1 -- "${CURL_FSYNC[@]}" "$OUT" "${SIGN[@]}" "$RG/$BUCKET/big"
+    after_get
+    measure "$W_GET" rgw "aws s3 cp" "$r" ext "$BIG" 1 -- \
+        "$AWS" s3 cp --no-progress --only-show-errors --endpoint-url "$RG" "s3://$BUCKET/big" "$OUT"
+    after_get
+done
+VERIFY=""
+
+say "== $W_PUT"
+after_put() { # SERVER
+    if [[ $1 == nginx ]]; then rm -rf "$WORK/www/$BUCKET/up"; else rgw_curl -X DELETE "$RG/$BUCKET/up/big" -o /dev/null; fi
+    settle
+}
+for ((r = 1; r <= RUNS; r++)); do
+    measure "$W_PUT" nginx "s3 put_from_file" "$r" tnt "$BIG" 1 -- "${MOD_NG[@]}" op=put_file key=up/big "path=$SRC"
+    after_put nginx
+    measure "$W_PUT" nginx "curl" "$r" ext "$BIG" 1 -- curl -fsS -T "$SRC" -o /dev/null "$NG/$BUCKET/up/big"
+    after_put nginx
+    measure "$W_PUT" nginx "http.client" "$r" tnt "$BIG" 1 -- "${HTTPC[@]}" op=put_file key=up/big "path=$SRC"
+    after_put nginx
+    measure "$W_PUT" rgw "s3 put_from_file" "$r" tnt "$BIG" 1 -- "${MOD_RG[@]}" op=put_file key=up/big "path=$SRC"
+    after_put rgw
+    measure "$W_PUT" rgw "curl" "$r" ext "$BIG" 1 -- curl -fsS "${SIGN[@]}" -T "$SRC" -o /dev/null "$RG/$BUCKET/up/big"
+    after_put rgw
+    measure "$W_PUT" rgw "aws s3 cp" "$r" ext "$BIG" 1 -- \
+        "$AWS" s3 cp --no-progress --only-show-errors --endpoint-url "$RG" "$SRC" "s3://$BUCKET/up/big"
+    after_put rgw
+done
+
+# curl config files for the many-small workloads: one URL per request, the keys cycled.
+make_get_cfg() { # BASE FILE
+    local i
+    for ((i = 0; i < GETS; i++)); do
+        printf 'url = "%s/small/%04d"\noutput = "/dev/null"\n' "$1" $((i % NKEYS))
+    done >"$2"
+}
+make_put_cfg() { # BASE PREFIX FILE
+    local i
+    for ((i = 0; i < PUTS; i++)); do
+        printf 'upload-file = "%s"\nurl = "%s/%s%04d"\noutput = "/dev/null"\n' "$PUT_SRC" "$1" "$2" "$i"
+    done >"$3"
+}
+make_get_cfg "$NG/$BUCKET" "$WORK/cfg/get-nginx"
+make_get_cfg "$RG/$BUCKET" "$WORK/cfg/get-rgw"
+
+for c in "${GET_CONCS[@]}"; do
+    W="$GETS x GET 16 KiB, c=$c"
+    say "== $W"
+    for ((r = 1; r <= RUNS; r++)); do
+        measure "$W" nginx "s3 get" "$r" tnt 0 0 -- "${MOD_NG[@]}" op=get_many prefix=small/ \
+            "nkeys=$NKEYS" "count=$GETS" "concurrency=$c"
+        measure "$W" nginx "curl --parallel" "$r" ext $((GETS * SMALL)) "$GETS" -- \
+            curl -fsS --parallel --parallel-max "$c" -K "$WORK/cfg/get-nginx"
+        measure "$W" nginx "http.client" "$r" tnt 0 0 -- "${HTTPC[@]}" op=get_many prefix=small/ \
+            "nkeys=$NKEYS" "count=$GETS" "concurrency=$c"
+        measure "$W" rgw "s3 get" "$r" tnt 0 0 -- "${MOD_RG[@]}" op=get_many prefix=small/ \
+            "nkeys=$NKEYS" "count=$GETS" "concurrency=$c"
+        measure "$W" rgw "curl --parallel" "$r" ext $((GETS * SMALL)) "$GETS" -- \
+            curl -fsS "${SIGN[@]}" --parallel --parallel-max "$c" -K "$WORK/cfg/get-rgw"
+    done
+done
+
+W="$PUTS x PUT 1 MiB, c=$PUT_CONC"
+say "== $W"
+make_put_cfg "$NG/$BUCKET" up/m/curl/ "$WORK/cfg/put-nginx"
+make_put_cfg "$RG/$BUCKET" up/m/curl/ "$WORK/cfg/put-rgw"
+for ((r = 1; r <= RUNS; r++)); do
+    measure "$W" nginx "s3 put_from_file" "$r" tnt 0 0 -- "${MOD_NG[@]}" op=put_many prefix=up/m/s3/ \
+        "path=$PUT_SRC" "count=$PUTS" "concurrency=$PUT_CONC"
+    measure "$W" nginx "curl --parallel" "$r" ext $((PUTS * PUT_SIZE)) "$PUTS" -- \
+        curl -fsS --parallel --parallel-max "$PUT_CONC" -K "$WORK/cfg/put-nginx"
+    measure "$W" nginx "http.client" "$r" tnt 0 0 -- "${HTTPC[@]}" op=put_many prefix=up/m/httpc/ \
+        "path=$PUT_SRC" "count=$PUTS" "concurrency=$PUT_CONC"
+    measure "$W" rgw "s3 put_from_file" "$r" tnt 0 0 -- "${MOD_RG[@]}" op=put_many prefix=up/m/s3/ \
+        "path=$PUT_SRC" "count=$PUTS" "concurrency=$PUT_CONC"
+    measure "$W" rgw "curl --parallel" "$r" ext $((PUTS * PUT_SIZE)) "$PUTS" -- \
+        curl -fsS "${SIGN[@]}" --parallel --parallel-max "$PUT_CONC" -K "$WORK/cfg/put-rgw"
+    settle
+done
+
+# ---------------------------------------------------------------- report
+
+machine() {
+    local cpu
+    cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
+    echo "- machine: $(nproc) cores (${cpu:-unknown CPU}), $(free -g | awk '/^Mem:/ { print $2 " GiB RAM, " $7 " GiB available at the end" }'), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- kernel: $(uname -srm); $(. /etc/os-release && echo "$PRETTY_NAME")"
+    echo "- tarantool: $(tarantool --version | head -1)"
+    echo "- s3 module: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src-c src-ts lua 2>/dev/null || echo ' + uncommitted changes'); $(tarantool -e "io.write(require('s3.native').curl_version or '?'); os.exit(0)" 2>/dev/null)"
+    echo "- curl: $(curl --version | head -1)"
+    echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker, sendfile, WebDAV PUT)"
+    echo "- aws-cli: $("$AWS" --version 2>&1 | head -1)"
+    echo "- Ceph RGW: $(radosgw --version 2>/dev/null | head -1 | sed 's/ (.*)//'), $([[ $MODE == full ]] && echo "bluestore on a sparse file" || echo memstore), single node on loopback"
+}
+
+mkdir -p "$BENCH/results"
+STAMP=$(date -u +%Y-%m-%d-%H%M)
+RESULT=${BENCH_OUT:-$BENCH/results/$STAMP-$MODE.md}
+ELAPSED=$(($(date +%s) - T_START))
+{
+    echo "# s3 benchmark, $MODE run, $(date -u '+%Y-%m-%d %H:%M UTC')"
+    echo
+    machine
+    echo "- run: bash bench/run.sh$([[ $MODE == quick ]] && echo ' --quick'), $RUNS run(s) per cell, $((ELAPSED / 60)) min $((ELAPSED % 60)) s"
+    echo
+    python3 "$BENCH/report.py" "$RAW" "$RUNS"
+} >"$WORK/report.md" || die "cannot make the report"
+cp "$WORK/report.md" "$RESULT" || die "cannot write $RESULT"
+cp "$RAW" "${RESULT%.md}.tsv"
+if [[ $MODE == quick ]]; then   # keep the last few quick results only
+    ls -1t "$BENCH/results/"*-quick.md 2>/dev/null | tail -n +4 | while read -r f; do rm -f "$f" "${f%.md}.tsv"; done
+fi
+cat "$WORK/report.md"
+say "written to ${RESULT#"$ROOT"/} in $ELAPSED s"
+if ((MODULE_FAILED)); then
+    say "the s3 module failed in at least one run"
+    exit 1
+fi
+exit 0
