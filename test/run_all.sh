@@ -46,6 +46,19 @@ else
         sed -E 's/^Passed$/pass/; s/^\*\*\*Skipped$/skip/; s/^(\*\*\*|Not).*/fail/')
 fi
 
+echo "== the core under valgrind (no sanitizers; memcheck errors and leaks fail)"
+if cmake -S . -B build/valgrind -DS3_BUILD_MODULE=OFF -DS3_BUILD_TESTS=ON -DCMAKE_BUILD_TYPE=Debug \
+        > "$work/vg-cmake.log" 2>&1 &&
+   cmake --build build/valgrind --target test_driver > "$work/vg-build.log" 2>&1 &&
+   valgrind --error-exitcode=9 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+        --track-fds=yes build/valgrind/test_driver > "$work/valgrind.log" 2>&1; then
+    grep -E "ERROR SUMMARY" "$work/valgrind.log"
+    count "valgrind" pass
+else
+    tail -40 "$work/vg-cmake.log" "$work/vg-build.log" "$work/valgrind.log"
+    count "the core under valgrind" fail
+fi
+
 echo "== generated Lua is current"
 if npm run --silent build > "$work/tstl.log" 2>&1 && touch lua/.stamp &&
    git diff --exit-code --stat -- lua && [ -z "$(git status --porcelain --untracked-files=all -- lua | grep -v 'lua/.stamp')" ]; then

@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""Turns the runs recorded by bench/run.sh (a TSV file) into the markdown report.
+
+    python3 bench/report.py RAW.tsv RUNS
+
+Per cell (workload, server, contender): throughput is the median over the successful runs;
+the ratios divide it by the median of curl and of http.client on the same workload and server
+in the same harness run; peak RSS and the largest loop gap are the maximum over the runs;
+CPU seconds per GiB and the p99 loop gap are medians.
+"""
+import csv
+import statistics
+import sys
+
+GiB = 1024 ** 3
+
+
+def fnum(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return None
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def fmt(x, digits=0, thousands=True):
+    if x is None:
+        return "–"
+    if thousands:
+        return f"{x:,.{digits}f}"
+    return f"{x:.{digits}f}"
+
+
+def fmt_gap(x):
+    if x is None:
+        return "–"
+    return f"{x:.1f}" if x < 100 else f"{x:,.0f}"
+
+
+def main():
+    path, runs_wanted = sys.argv[1], int(sys.argv[2])
+    with open(path, newline="") as f:
+        rows = list(csv.DictReader(f, delimiter="\t"))
+
+    cells = {}
+    order = []
+    for r in rows:
+        key = (r["workload"], r["server"], r["contender"])
+        if key not in cells:
+            cells[key] = []
+            order.append(key)
+        cells[key].append(r)
+
+    stats = {}
+    for key in order:
+        runs = cells[key]
+        good = [r for r in runs if r["ok"] == "1"]
+        s = {"runs": len(runs), "good": len(good), "notes": [r["note"] for r in runs if r["ok"] != "1"]}
+        if good:
+            tp, rps, cpu_gib, p99 = [], [], [], []
+            for r in good:
+                b, sec, n = fnum(r["bytes"]), fnum(r["seconds"]), fnum(r["requests"])
+                tp.append(b / sec / 1e6 if sec else None)
+                rps.append(n / sec if sec else None)
+                c = fnum(r["cpu"])
+                cpu_gib.append(c / (b / GiB) if c is not None and b else None)
+                p99.append(fnum(r["p99_gap_ms"]))
+            s["mbps"] = median(tp)
+            s["rps"] = median(rps)
+            s["requests"] = median([fnum(r["requests"]) for r in good])
+            s["cpu_gib"] = median(cpu_gib)
+            rss = [fnum(r["rss_kib"]) for r in good if fnum(r["rss_kib"]) is not None]
+            s["rss_mib"] = max(rss) / 1024 if rss else None
+            gaps = [fnum(r["max_gap_ms"]) for r in good if fnum(r["max_gap_ms"]) is not None]
+            s["max_gap"] = max(gaps) if gaps else None
+            s["p99_gap"] = median(p99)
+            s["all_mbps"] = tp
+            s["all_rps"] = rps
+        stats[key] = s
+
+    def reference(workload, server, names):
+        for name in names:
+            s = stats.get((workload, server, name))
+            if s and s["good"]:
+                return s
+        return None
+
+    def value(s):
+        return s["rps"] if s["requests"] and s["requests"] > 1 else s["mbps"]
+
+    out = []
+    out.append("| workload | server | contender | throughput | vs curl | vs http.client | peak RSS MiB"
+               " | CPU s/GiB | loop gap max ms | loop gap p99 ms | runs |")
+    out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    notes = []
+    for key in order:
+        workload, server, contender = key
+        s = stats[key]
+        runs = f"{s['good']}/{s['runs']}" if s["good"] != s["runs"] else str(s["runs"])
+        if not s["good"]:
+            out.append(f"| {workload} | {server} | {contender} | failed | failed | failed | failed"
+                       f" | failed | failed | failed | {runs} |")
+            notes.append(f"- {workload}, {server}, {contender}: failed: {s['notes'][0][:300]}")
+            continue
+        if s["good"] != s["runs"]:
+            notes.append(f"- {workload}, {server}, {contender}: {s['runs'] - s['good']} run(s) failed:"
+                         f" {s['notes'][0][:300]}")
+        many = s["requests"] and s["requests"] > 1
+        if many:
+            tp = f"{fmt(s['rps'])} req/s ({fmt(s['mbps'])} MB/s)"
+        else:
+            tp = f"{fmt(s['mbps'])} MB/s"
+        ratios = []
+        for names in (("curl", "curl --parallel"), ("http.client",)):
+            ref = reference(workload, server, names)
+            if ref is None or not value(ref):
+                ratios.append("n/a")
+            else:
+                ratios.append(f"{value(s) / value(ref):.2f}")
+        out.append(f"| {workload} | {server} | {contender} | {tp} | {ratios[0]} | {ratios[1]}"
+                   f" | {fmt(s['rss_mib'])} | {fmt(s['cpu_gib'], 2)} | {fmt_gap(s['max_gap'])}"
+                   f" | {fmt_gap(s['p99_gap'])} | {runs} |")
+
+    print("\n".join(out))
+    print()
+    print("Throughput: median of the runs (MB = 10^6 bytes; req/s for the many-request workloads)."
+          " Ratios: this cell's median over the median of curl (curl --parallel) and of"
+          " http.client on the same workload and server in this run; n/a where that contender"
+          " does not run (http.client sends no SigV4 signature, so it runs against nginx only)."
+          " Peak RSS: the largest over the runs (GNU time). CPU: user + sys seconds of the whole"
+          " process (startup included) per GiB moved, median. Loop gaps: a fiber doing"
+          " fiber.sleep(0.001) in a loop during the transfer, largest gap over the runs and the"
+          " median of the runs' 99th percentiles; Tarantool contenders only."
+          " Tarantool contenders time the transfer inside the process; curl and aws-cli are timed"
+          " as whole processes. \"curl + fsync\" is curl followed by fsync(2) of the file, which"
+          " get_to_file also does before it renames its temporary file into place.")
+    if notes:
+        print()
+        print("Failures:")
+        print()
+        print("\n".join(notes))
+    print()
+    print("<details><summary>Every run</summary>")
+    print()
+    print("| workload | server | contender | runs (MB/s or req/s) |")
+    print("|---|---|---|---|")
+    for key in order:
+        s = stats[key]
+        vals = []
+        for r in cells[key]:
+            if r["ok"] != "1":
+                vals.append("failed")
+                continue
+            b, sec, n = fnum(r["bytes"]), fnum(r["seconds"]), fnum(r["requests"])
+            if n and n > 1:
+                vals.append(f"{n / sec:,.0f}")
+            else:
+                vals.append(f"{b / sec / 1e6:,.0f}")
+        print(f"| {key[0]} | {key[1]} | {key[2]} | {', '.join(vals)} |")
+    print()
+    print("</details>")
+
+
+if __name__ == "__main__":
+    main()
