@@ -302,6 +302,7 @@ rgw enable usage log = false
 EOF
     } >"$conf"
     export CEPH_CONF=$conf
+    unset CEPH_ARGS
     local ceph_log=$DIR/log/setup.log
 
     # ---- mon
