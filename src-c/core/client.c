@@ -51,6 +51,17 @@ parse_endpoint(struct s3_client *c, const char *endpoint, struct s3_error *err)
 			     "endpoint must be http(s)://host[:port] without path or user: %s", endpoint);
 		return -1;
 	}
+	if (scheme_len == 5) {
+		/* Tarantool 2.10+ exports its own libcurl, which the module may bind to instead of the
+		 * system one: say so plainly when that one cannot speak TLS. */
+		const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+		if (info == NULL || (info->features & CURL_VERSION_SSL) == 0) {
+			s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
+				     "https endpoint, but libcurl %s has no TLS support",
+				     info != NULL ? info->version : "?");
+			return -1;
+		}
+	}
 	c->scheme = strndup(endpoint, scheme_len);
 	c->authority = strndup(authority, authority_len);
 	/* The host without the port: "[::1]:8000" -> "[::1]", "a.b:9000" -> "a.b". */
