@@ -9,7 +9,7 @@ packages=(
     cmake make gcc pkg-config
     libcurl4-openssl-dev libssl-dev libexpat1-dev
     ceph-mon ceph-osd radosgw ceph-common
-    python3 curl git valgrind
+    python3 curl git valgrind openssl
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -162,11 +162,11 @@ wait_listen() {
 }
 
 pick_ports() {
-    # Three distinct ports below the ephemeral range that nothing is bound to.
+    # Four distinct ports below the ephemeral range that nothing is bound to.
     python3 - <<'EOF'
 import random, socket
 picked = []
-while len(picked) < 3:
+while len(picked) < 4:
     p = random.randint(20000, 32000)
     if p in picked:
         continue
@@ -201,7 +201,7 @@ cmd_start() {
     if running_cluster; then die "$DIR already holds a running cluster (stop it first)"; fi
     if [[ -n $(ls -A "$DIR") ]]; then
         [[ -f $DIR/$MARKER ]] || die "$DIR is not empty and was not made by $PROG"
-        rm -rf "${DIR:?}"/{ceph.conf,env,pids,ports,monmap,keyring,log,run,mon,osd,rgw,crash}
+        rm -rf "${DIR:?}"/{ceph.conf,env,pids,ports,monmap,keyring,log,run,mon,osd,rgw,crash,tls}
     fi
     touch "$DIR/$MARKER"
     mkdir -p "$DIR"/{log,run,mon,osd,rgw,crash}
@@ -215,10 +215,17 @@ cmd_start() {
     exec 9>>"$LOCK"
     flock -w 300 9 || die "could not lock $LOCK"
     STEP="picking ports"
-    local ports mon1 mon2 rgwp
+    local ports mon1 mon2 rgwp tlsp
     ports=$(pick_ports)
-    read -r mon1 mon2 rgwp <<<"$ports"
-    echo "$mon1 $mon2 $rgwp" >"$DIR/ports"
+    read -r mon1 mon2 rgwp tlsp <<<"$ports"
+    echo "$mon1 $mon2 $rgwp $tlsp" >"$DIR/ports"
+
+    # ---- a self-signed certificate for the TLS endpoint (clients trust it through S3_CA_FILE)
+    STEP="making a TLS certificate"
+    mkdir -p "$DIR/tls"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=127.0.0.1 \
+        -addext subjectAltName=IP:127.0.0.1 -keyout "$DIR/tls/key.pem" -out "$DIR/tls/cert.pem" \
+        >"$DIR/tls/openssl.log" 2>&1 || die "openssl could not make a certificate"
 
     # ---- ceph.conf
     local fsid osd_uuid conf=$DIR/ceph.conf
@@ -294,7 +301,7 @@ EOF
 objecter tick interval = 0.1
 
 [client.rgw.gw]
-rgw frontends = beast endpoint=127.0.0.1:$rgwp
+rgw frontends = beast endpoint=127.0.0.1:$rgwp ssl_endpoint=127.0.0.1:$tlsp ssl_certificate=$DIR/tls/cert.pem ssl_private_key=$DIR/tls/key.pem
 rgw data = $DIR/rgw
 rgw gc obj min wait = 5
 rgw gc processor period = 5
@@ -366,6 +373,8 @@ EOF
     # ---- env
     cat >"$DIR/env" <<EOF
 S3_ENDPOINT=http://127.0.0.1:$rgwp
+S3_TLS_ENDPOINT=https://127.0.0.1:$tlsp
+S3_CA_FILE=$DIR/tls/cert.pem
 S3_ACCESS_KEY=$ACCESS_KEY
 S3_SECRET_KEY=$SECRET_KEY
 S3_REGION=$REGION
