@@ -47,7 +47,7 @@ function ____exports.isRetryable(code, status)
         return RETRYABLE_TRANSPORT_CODE[code] == true
     end
     if status >= 400 and status < 500 then
-        return code == "RequestTimeout" or code == "SlowDown"
+        return code == "RequestTimeout" or code == "SlowDown" or code == "RequestTimeTooSkewed"
     end
     return RETRYABLE_STATUS[status] == true or RETRYABLE_S3_CODE[code] == true
 end

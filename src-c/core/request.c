@@ -290,6 +290,19 @@ code_for_curl(CURLcode result)
 	}
 }
 
+/* After RequestTimeTooSkewed, sign with the server's clock: the next attempt then succeeds
+ * however wrong the local clock is. */
+static void
+learn_clock_offset(struct s3_request *req)
+{
+	if (strcmp(req->error.code, "RequestTimeTooSkewed") != 0)
+		return;
+	const char *date = s3_request_header_find(req, "date");
+	time_t server_time = date != NULL ? curl_getdate(date, NULL) : -1;
+	if (server_time > 0)
+		req->client->clock_offset = server_time - time(NULL);
+}
+
 static void
 settle(struct s3_request *req, CURLcode result)
 {
@@ -311,6 +324,7 @@ settle(struct s3_request *req, CURLcode result)
 	req->failed = true;
 	s3_error_from_response(&req->error, req->status, req->error_body.data, req->error_body.len,
 			       s3_request_header_find(req, "x-amz-request-id"));
+	learn_clock_offset(req);
 }
 
 void

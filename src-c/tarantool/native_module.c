@@ -157,6 +157,20 @@ lua_client_gc(lua_State *L)
 	return 0;
 }
 
+/* client:clock_offset([seconds]) -> seconds: how far the signing clock is ahead of ours. The
+ * client learns it from RequestTimeTooSkewed answers; setting it is for tests and diagnostics. */
+static int
+lua_client_clock_offset(lua_State *L)
+{
+	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
+	if (lc->shared == NULL)
+		return luaL_error(L, "s3.native: the client is closed");
+	if (!lua_isnoneornil(L, 2))
+		lc->shared->core->clock_offset = (time_t)luaL_checknumber(L, 2);
+	lua_pushnumber(L, (double)lc->shared->core->clock_offset);
+	return 1;
+}
+
 /* Reads a table of name -> string into an array kept in a userdata left on the stack, so that a
  * raised error leaks nothing; the strings stay owned by the table. */
 static struct s3_kv *
@@ -314,6 +328,8 @@ luaopen_s3_native(lua_State *L)
 		lua_newtable(L);
 		lua_pushcfunction(L, lua_client_request);
 		lua_setfield(L, -2, "request");
+		lua_pushcfunction(L, lua_client_clock_offset);
+		lua_setfield(L, -2, "clock_offset");
 		lua_setfield(L, -2, "__index");
 	}
 	lua_pop(L, 1);

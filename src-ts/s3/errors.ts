@@ -64,9 +64,10 @@ export function isRetryable(code: string, status: number | undefined): boolean {
         return RETRYABLE_TRANSPORT_CODE.get(code) === true;
     }
     if (status >= 400 && status < 500) {
-        // Client errors are not retried, except S3's two transient codes: RequestTimeout
-        // arrives as 400, and some S3-compatible stores send SlowDown as 429.
-        return code === "RequestTimeout" || code === "SlowDown";
+        // Client errors are not retried, except S3's transient codes: RequestTimeout arrives as
+        // 400, some S3-compatible stores send SlowDown as 429, and after RequestTimeTooSkewed (403)
+        // the native client has already taken the server's clock, so the next attempt works.
+        return code === "RequestTimeout" || code === "SlowDown" || code === "RequestTimeTooSkewed";
     }
     return RETRYABLE_STATUS.get(status) === true || RETRYABLE_S3_CODE.get(code) === true;
 }

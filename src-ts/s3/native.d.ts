@@ -62,6 +62,8 @@ declare module "s3.native" {
     export interface NativeClient {
         /** Blocks only the calling fiber. Non-2xx answers and transport failures return nil, err. */
         request(req: NativeRequest): LuaMultiReturn<[NativeResponse, undefined] | [undefined, NativeError]>;
+        /** Seconds the signing clock runs ahead of the local one (learnt from RequestTimeTooSkewed); sets it when given. */
+        clock_offset(seconds?: number): number;
     }
 
     /** Raises on a malformed configuration. */

@@ -148,6 +148,21 @@ describe('s3 against a real S3 server', function()
             assert.is_true(err.retryable)
         end)
 
+        it('RequestTimeTooSkewed: the client takes the server clock and the retry succeeds', function()
+            local client = s3.new(h.config)
+            client._native:clock_offset(-3600) -- sign an hour in the past
+            assert.is_true((client:put(bucket, 'skewed', 'v')))
+            assert.is_true(math.abs(client._native:clock_offset()) < 10)
+            local strict = table.copy(h.config)
+            strict.retries = 0
+            client = s3.new(strict)
+            client._native:clock_offset(-3600)
+            local ok, err = client:put(bucket, 'skewed', 'v')
+            assert.is_nil(ok)
+            assert.are.equal('RequestTimeTooSkewed', err.code)
+            assert.is_true(err.retryable)
+        end)
+
         it('a missing local file gives IOError and uploads nothing', function()
             local ok, err = s3.put_from_file(bucket, 'from-missing', fio.pathjoin(dir, 'missing'))
             assert.is_nil(ok)
