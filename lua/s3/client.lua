@@ -473,6 +473,9 @@ function Client.prototype.delete_bucket(self, bucket, opts)
         opts
     )
 end
+function Client.prototype.stats(self)
+    return ____self(self, "stats")._native:stats()
+end
 local function optTypes(...)
     local names = {...}
     local t = {}

@@ -129,6 +129,10 @@ function ____exports.delete_bucket(bucket, opts)
         opts
     )
 end
+--- The default client's stats (see client:stats()).
+function ____exports.stats()
+    return getDefault("s3.stats"):stats()
+end
 --- True for the error objects this module returns as `nil, err`.
 ____exports.is_error = isError
 --- The metatable of those error objects.

@@ -1,12 +1,22 @@
 #include "curl_multi_driver.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 struct s3_multi_driver {
 	CURLM *multi;
 	struct s3_reactor reactor;
 	s3_transfer_done_cb done;
+	struct s3_multi_driver_stats stats;
 };
+
+static double
+monotonic_seconds(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* Hands every finished transfer back. Runs after curl_multi_socket_action returned, never inside
  * a libcurl callback, so removing handles here is allowed. */
@@ -28,24 +38,33 @@ complete_finished(struct s3_multi_driver *d)
 	}
 }
 
+/* One step of libcurl on the loop: fd is CURL_SOCKET_TIMEOUT for the timer. */
 static void
-on_socket_ready(int fd, int events, void *arg)
+act(struct s3_multi_driver *d, curl_socket_t fd, int mask)
 {
-	struct s3_multi_driver *d = arg;
-	int mask = ((events & S3_IO_READ) ? CURL_CSELECT_IN : 0) |
-		   ((events & S3_IO_WRITE) ? CURL_CSELECT_OUT : 0);
+	double started = monotonic_seconds();
 	int running;
 	curl_multi_socket_action(d->multi, fd, mask, &running);
 	complete_finished(d);
+	double took = monotonic_seconds() - started;
+	d->stats.actions++;
+	d->stats.busy_seconds += took;
+	if (took > d->stats.max_action_seconds)
+		d->stats.max_action_seconds = took;
+}
+
+static void
+on_socket_ready(int fd, int events, void *arg)
+{
+	int mask = ((events & S3_IO_READ) ? CURL_CSELECT_IN : 0) |
+		   ((events & S3_IO_WRITE) ? CURL_CSELECT_OUT : 0);
+	act(arg, fd, mask);
 }
 
 static void
 on_timeout(void *arg)
 {
-	struct s3_multi_driver *d = arg;
-	int running;
-	curl_multi_socket_action(d->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-	complete_finished(d);
+	act(arg, CURL_SOCKET_TIMEOUT, 0);
 }
 
 /* CURLMOPT_SOCKETFUNCTION: the watch is kept as libcurl's per-socket pointer. */
@@ -132,4 +151,10 @@ void
 s3_multi_driver_remove(struct s3_multi_driver *d, CURL *easy)
 {
 	curl_multi_remove_handle(d->multi, easy);
+}
+
+void
+s3_multi_driver_stats(const struct s3_multi_driver *d, struct s3_multi_driver_stats *out)
+{
+	*out = d->stats;
 }

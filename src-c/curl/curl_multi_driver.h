@@ -4,6 +4,7 @@
 #define S3_CURL_MULTI_DRIVER_H
 
 #include <curl/curl.h>
+#include <stdint.h>
 
 #include "s3/reactor.h"
 
@@ -12,6 +13,14 @@
 typedef void (*s3_transfer_done_cb)(CURL *easy, CURLcode result, void *private_data);
 
 struct s3_multi_driver;
+
+/* How much of the event loop the transfers take: every libcurl action runs on the loop, so the
+ * longest one bounds the stall any other fiber can see from this client. */
+struct s3_multi_driver_stats {
+	uint64_t actions;          /* curl_multi_socket_action calls, with their completions */
+	double busy_seconds;       /* time spent in them */
+	double max_action_seconds; /* the longest one */
+};
 
 /* The reactor is borrowed: it must outlive the driver. max_connections 0 means unlimited. */
 struct s3_multi_driver *s3_multi_driver_new(struct s3_reactor reactor, long max_connections,
@@ -23,5 +32,7 @@ void s3_multi_driver_delete(struct s3_multi_driver *driver);
 int s3_multi_driver_add(struct s3_multi_driver *driver, CURL *easy);
 /* Stops a transfer that has not finished; no done callback follows. Not from a libcurl callback. */
 void s3_multi_driver_remove(struct s3_multi_driver *driver, CURL *easy);
+
+void s3_multi_driver_stats(const struct s3_multi_driver *driver, struct s3_multi_driver_stats *out);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "core/client.h"
 #include "core/request.h"
+#include "curl/curl_multi_driver.h"
 #include "highlevel/sink_source.h"
 #include "reactor/reactor_tarantool.h"
 #include "tarantool/capi.h"
@@ -171,6 +172,28 @@ lua_client_clock_offset(lua_State *L)
 	return 1;
 }
 
+/* client:stats() -> {active_requests, loop_actions, loop_busy_seconds, loop_max_action_seconds} */
+static int
+lua_client_stats(lua_State *L)
+{
+	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
+	if (lc->shared == NULL)
+		return luaL_error(L, "s3.native: the client is closed");
+	struct s3_client *core = lc->shared->core;
+	struct s3_multi_driver_stats stats;
+	s3_multi_driver_stats(core->driver, &stats);
+	lua_createtable(L, 0, 4);
+	lua_pushinteger(L, core->active_requests);
+	lua_setfield(L, -2, "active_requests");
+	lua_pushnumber(L, (double)stats.actions);
+	lua_setfield(L, -2, "loop_actions");
+	lua_pushnumber(L, stats.busy_seconds);
+	lua_setfield(L, -2, "loop_busy_seconds");
+	lua_pushnumber(L, stats.max_action_seconds);
+	lua_setfield(L, -2, "loop_max_action_seconds");
+	return 1;
+}
+
 /* Reads a table of name -> string into an array kept in a userdata left on the stack, so that a
  * raised error leaks nothing; the strings stay owned by the table. */
 static struct s3_kv *
@@ -328,6 +351,8 @@ luaopen_s3_native(lua_State *L)
 		lua_newtable(L);
 		lua_pushcfunction(L, lua_client_request);
 		lua_setfield(L, -2, "request");
+		lua_pushcfunction(L, lua_client_stats);
+		lua_setfield(L, -2, "stats");
 		lua_pushcfunction(L, lua_client_clock_offset);
 		lua_setfield(L, -2, "clock_offset");
 		lua_setfield(L, -2, "__index");

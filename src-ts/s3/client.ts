@@ -1,7 +1,7 @@
 // A client: one native client (connection pool, signer) plus the operations of the Lua API.
 
 import * as native from "s3.native";
-import type { NativeClient, NativeRequest, NativeResponse } from "s3.native";
+import type { NativeClient, NativeRequest, NativeResponse, NativeStats } from "s3.native";
 import * as fiber from "fiber";
 import * as fio from "fio";
 import * as log from "log";
@@ -69,6 +69,10 @@ export class Client {
     }
     delete_bucket(bucket: unknown, opts?: unknown) {
         return deleteBucket(self(this, "delete_bucket"), "client:delete_bucket", bucket, opts);
+    }
+    /** Requests in flight and the event-loop time the client's transfers took. */
+    stats(): NativeStats {
+        return self(this, "stats")._native.stats();
     }
 }
 

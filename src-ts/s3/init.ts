@@ -68,6 +68,11 @@ export function delete_bucket(bucket: unknown, opts?: unknown) {
     return deleteBucket(getDefault("s3.delete_bucket"), "s3.delete_bucket", bucket, opts);
 }
 
+/** The default client's stats (see client:stats()). */
+export function stats() {
+    return getDefault("s3.stats").stats();
+}
+
 /** True for the error objects this module returns as `nil, err`. */
 export const is_error = isError;
 

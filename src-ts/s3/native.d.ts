@@ -59,11 +59,21 @@ declare module "s3.native" {
         request_id?: string;
     }
 
+    /** What a client is doing and how much of the event loop its transfers took. */
+    export interface NativeStats {
+        active_requests: number;
+        /** libcurl steps run on the loop, and the time they took in all and at most. */
+        loop_actions: number;
+        loop_busy_seconds: number;
+        loop_max_action_seconds: number;
+    }
+
     export interface NativeClient {
         /** Blocks only the calling fiber. Non-2xx answers and transport failures return nil, err. */
         request(req: NativeRequest): LuaMultiReturn<[NativeResponse, undefined] | [undefined, NativeError]>;
         /** Seconds the signing clock runs ahead of the local one (learnt from RequestTimeTooSkewed); sets it when given. */
         clock_offset(seconds?: number): number;
+        stats(): NativeStats;
     }
 
     /** Raises on a malformed configuration. */
