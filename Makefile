@@ -2,11 +2,13 @@
 # make deps     install Debian packages and npm packages that are missing
 # make test     everything: C tests (ASan/UBSan), generated-Lua check, busted specs in tarantool
 # make run      start a local S3 server (Ceph RGW), run examples/quickstart.lua, stop the server
+# make bench    the module side by side with curl, http.client and aws-cli (bench/README.md)
+# make bench-quick   every benchmark workload at small sizes (part of make test)
 SHELL := /bin/bash
 TS_SOURCES := $(shell find src-ts -name '*.ts' 2>/dev/null) tsconfig.json package.json
 C_SOURCES := $(shell find src-c -name '*.[ch]' 2>/dev/null) CMakeLists.txt rockspec/s3-scm-1.rockspec
 
-.PHONY: all build deps lua rock test test-c run clean
+.PHONY: all build deps lua rock test run bench bench-quick clean
 
 all: build
 
@@ -34,6 +36,12 @@ test: build
 
 run: build
 	@bash examples/run.sh
+
+bench: build
+	@bash bench/run.sh
+
+bench-quick: build
+	@bash bench/run.sh --quick
 
 clean:
 	rm -rf build build.luarocks .rocks lua/.stamp build.rock.log

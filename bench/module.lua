@@ -34,6 +34,23 @@ if not ok_new then common.fail('s3.new: ' .. tostring(client)) end
 
 local bucket = common.str(a, 'bucket')
 
+-- client:stats() (when the module has it): libcurl steps on the event loop during the run.
+local stats0
+local function loop_stats()
+    if type(client.stats) ~= 'function' then return nil end
+    local ok, st = pcall(client.stats, client)
+    if not ok or type(st) ~= 'table' or st.loop_actions == nil then return nil end
+    return st
+end
+stats0 = loop_stats()
+local function loop_fields()
+    local st = loop_stats()
+    if st == nil or stats0 == nil then return nil end
+    return string.format(' loop_steps=%d loop_busy_s=%.6f loop_max_step_ms=%.3f',
+        st.loop_actions - stats0.loop_actions, st.loop_busy_seconds - stats0.loop_busy_seconds,
+        (st.loop_max_action_seconds or 0) * 1000)
+end
+
 local function check(ok, err, what)
     if not ok then error(what .. ': ' .. tostring(err), 0) end
 end
@@ -44,7 +61,7 @@ if op == 'get_file' then
         local ok, err = client:get_to_file(bucket, key, path)
         check(ok, err, 'get_to_file')
         return common.file_size(path), 1
-    end)
+    end, loop_fields)
 elseif op == 'put_file' then
     local key, path = common.str(a, 'key'), common.str(a, 'path')
     local size = common.file_size(path)
@@ -52,7 +69,7 @@ elseif op == 'put_file' then
         local ok, err = client:put_from_file(bucket, key, path)
         check(ok, err, 'put_from_file')
         return size, 1
-    end)
+    end, loop_fields)
 elseif op == 'get_many' then
     local count, nkeys = common.num(a, 'count'), common.num(a, 'nkeys')
     local prefix = common.str(a, 'prefix')
@@ -64,7 +81,7 @@ elseif op == 'get_many' then
             check(body, err, 'get')
             return #body
         end)
-    end)
+    end, loop_fields)
 elseif op == 'put_many' then
     local count, path = common.num(a, 'count'), common.str(a, 'path')
     local prefix = common.str(a, 'prefix')
@@ -75,7 +92,7 @@ elseif op == 'put_many' then
             check(ok, err, 'put_from_file')
             return size
         end)
-    end)
+    end, loop_fields)
 else
     common.fail('unknown op ' .. op)
 end

@@ -138,6 +138,32 @@ def main():
           " Tarantool contenders time the transfer inside the process; curl and aws-cli are timed"
           " as whole processes. \"curl + fsync\" is curl followed by fsync(2) of the file, which"
           " get_to_file also does before it renames its temporary file into place.")
+    loop_rows = []
+    for key in order:
+        good = [r for r in cells[key] if r["ok"] == "1" and fnum(r.get("loop_steps")) is not None]
+        if not good:
+            continue
+        steps = median([fnum(r["loop_steps"]) for r in good])
+        share = median([fnum(r["loop_busy_s"]) / fnum(r["seconds"]) for r in good if fnum(r["seconds"])])
+        per_step = median([fnum(r["loop_busy_s"]) / fnum(r["loop_steps"]) * 1e6 for r in good
+                           if fnum(r["loop_steps"])])
+        longest = max(fnum(r["loop_max_step_ms"]) for r in good)
+        gap = stats[key].get("max_gap")
+        loop_rows.append(f"| {key[0]} | {key[1]} | {key[2]} | {fmt(steps)} | {fmt(per_step, 1)}"
+                         f" | {fmt(share * 100 if share is not None else None)} %"
+                         f" | {fmt_gap(longest)} | {fmt_gap(gap)} |")
+    if loop_rows:
+        print()
+        print("The s3 module on the event loop (client:stats()): libcurl steps"
+              " (curl_multi_socket_action plus completions) run during the transfer, their mean"
+              " time, the share of the transfer's wall time they took, and the longest one, which"
+              " bounds the stall the module itself causes; medians over the runs, longest is the"
+              " maximum.")
+        print()
+        print("| workload | server | contender | libcurl steps | µs per step | loop busy | longest step ms"
+              " | loop gap max ms |")
+        print("|---|---|---|---:|---:|---:|---:|---:|")
+        print("\n".join(loop_rows))
     if notes:
         print()
         print("Failures:")

@@ -4,13 +4,18 @@
 #   nginx  (WebDAV PUT on; a raw HTTP origin that ignores signatures: the client's own cost)
 #   Ceph RGW (test/server/rgw.sh; bluestore on a sparse file for the full run, memstore for --quick)
 #
-#   bash bench/run.sh           full run (1 GiB objects, 5,000 GETs, 3 runs each; ~10-20 min)
+#   bash bench/run.sh           full run (1 GiB objects, 5,000 GETs, 5 runs each; ~7 min)
 #   bash bench/run.sh --quick   every workload at small sizes, 1 run each (< 2 min)
 #
 # Prints a markdown table and writes it, with the machine's description, to
 # bench/results/<date>-<full|quick>.md. No timing assertions: the exit status is non-zero only
 # when the harness itself is broken (a server does not start, the report cannot be made) or when
 # a run of the s3 module fails. Any other contender that fails shows "failed" in its cells.
+#
+#   bash bench/run.sh [--quick] --serve [COMMAND...]
+#                               start the servers and lay out the data as a run would, then run
+#                               COMMAND (default: wait until interrupted) with BENCH_* variables
+#                               describing them (see bench/profile.sh), then stop everything
 #
 # Environment (optional): BENCH_RUNS (runs per cell), BENCH_BIG_MIB (size of the big object),
 # BENCH_GETS (number of small GETs), BENCH_PUTS (number of 1 MiB PUTs), BENCH_ONLY (a regular
@@ -21,17 +26,19 @@ ROOT=$PWD
 BENCH=$ROOT/bench
 
 MODE=full
-for a in "$@"; do
-    case $a in
-        --quick) MODE=quick ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
-        *) echo "usage: bash bench/run.sh [--quick]" >&2; exit 2 ;;
+SERVE=()
+while (($#)); do
+    case $1 in
+        --quick) MODE=quick; shift ;;
+        --serve) shift; SERVE=("$@"); ((${#SERVE[@]})) || SERVE=(sleep infinity); break ;;
+        -h|--help) sed -n '2,28p' "$0"; exit 0 ;;
+        *) echo "usage: bash bench/run.sh [--quick] [--serve [COMMAND...]]" >&2; exit 2 ;;
     esac
 done
 
 MiB=$((1024 * 1024))
 if [[ $MODE == full ]]; then
-    RUNS=${BENCH_RUNS:-3}; BIG_MIB=${BENCH_BIG_MIB:-1024}; GETS=${BENCH_GETS:-5000}; PUTS=${BENCH_PUTS:-200}
+    RUNS=${BENCH_RUNS:-5}; BIG_MIB=${BENCH_BIG_MIB:-1024}; GETS=${BENCH_GETS:-5000}; PUTS=${BENCH_PUTS:-200}
     RGW_ARGS=(--bluestore 24)
 else
     RUNS=${BENCH_RUNS:-1}; BIG_MIB=${BENCH_BIG_MIB:-64}; GETS=${BENCH_GETS:-500}; PUTS=${BENCH_PUTS:-20}
@@ -51,6 +58,7 @@ unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 export no_proxy='*' NO_PROXY='*'
 
 T_START=$(date +%s)
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 say() { printf '[bench %4ds] %s\n' "$(($(date +%s) - T_START))" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
@@ -73,13 +81,12 @@ if ((${#need_pkgs[@]})); then
 fi
 nginx -V 2>&1 | grep -q -- '--with-http_dav_module' || die "this nginx has no WebDAV module (ngx_http_dav_module)"
 AWS=/usr/bin/aws   # Debian's aws-cli, not one from a Python environment earlier in PATH
-tarantool -e "require('s3'); os.exit(0)" </dev/null >/dev/null 2>&1 \
-    || die "tarantool cannot require('s3') from $ROOT: build the rock first (make)"
 
 # ---------------------------------------------------------------- work dir, servers, cleanup
 
 WORK=$(mktemp -d /tmp/s3-bench.XXXXXX)
 NGINX_PID=""
+NGX_STORE=""
 RGW_DIR=$WORK/rgw
 RGW_STARTED=0
 
@@ -92,11 +99,39 @@ cleanup() {
         kill -9 "$NGINX_PID" 2>/dev/null
     fi
     if ((RGW_STARTED)); then bash "$ROOT/test/server/rgw.sh" stop "$RGW_DIR" >/dev/null 2>&1; fi
+    [[ -n $NGX_STORE ]] && rm -rf "$NGX_STORE"
     rm -rf "$WORK"
     exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
+
+# The contenders run in $WORK on a snapshot of the installed rock (./.rocks), so that a rebuild
+# in the working tree during the run neither breaks nor changes what is measured.
+snapshot_rock() {
+    rm -rf "$WORK/.rocks"
+    [[ -d $ROOT/.rocks ]] && cp -a "$ROOT/.rocks" "$WORK/.rocks" 2>/dev/null \
+        && (cd "$WORK" && tarantool -e "require('s3'); os.exit(0)" </dev/null >/dev/null 2>&1)
+}
+ROCK_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
+git -C "$ROOT" diff --quiet HEAD -- src-c src-ts lua CMakeLists.txt rockspec 2>/dev/null \
+    || ROCK_COMMIT+=" + uncommitted changes"
+snapshot_rock || { sleep 5; snapshot_rock; } \
+    || die "tarantool cannot require('s3') with $ROOT/.rocks: build the rock first (make)"
+cd "$WORK" || die "cannot enter $WORK"
+
+# nginx keeps its files (the objects it serves, the bodies it receives) on tmpfs when there is
+# room: a PUT then measures the client, not the origin's disk writeback. GET targets stay on disk.
+NGX_STORE_KIND=disk
+if [[ -d /dev/shm && -w /dev/shm ]] &&
+   (($(df -k --output=avail /dev/shm 2>/dev/null | tail -1) * 1024 > 3 * BIG_MIB * MiB + 512 * MiB)) &&
+   NGX_STORE=$(mktemp -d /dev/shm/s3-bench.XXXXXX 2>/dev/null); then
+    NGX_STORE_KIND=tmpfs
+else
+    NGX_STORE=""
+fi
+WWW=${NGX_STORE:-$WORK}/www
+NGX_TMP=${NGX_STORE:-$WORK}/nginx-tmp
 
 free_port() {
     python3 - <<'EOF'
@@ -123,7 +158,7 @@ listening() { # PORT
 
 start_nginx() {
     local d=$WORK/nginx port
-    mkdir -p "$d"/{tmp,logs} "$WORK/www/$BUCKET"
+    mkdir -p "$d/logs" "$NGX_TMP" "$WWW/$BUCKET"
     port=$(free_port)
     cat >"$d/nginx.conf" <<EOF
 # generated by bench/run.sh
@@ -140,16 +175,16 @@ http {
     keepalive_timeout 300s;
     client_max_body_size 0;
     client_body_buffer_size 1m;
-    client_body_temp_path $d/tmp/body;
-    proxy_temp_path $d/tmp/proxy;
-    fastcgi_temp_path $d/tmp/fastcgi;
-    uwsgi_temp_path $d/tmp/uwsgi;
-    scgi_temp_path $d/tmp/scgi;
+    client_body_temp_path $NGX_TMP/body;
+    proxy_temp_path $NGX_TMP/proxy;
+    fastcgi_temp_path $NGX_TMP/fastcgi;
+    uwsgi_temp_path $NGX_TMP/uwsgi;
+    scgi_temp_path $NGX_TMP/scgi;
     types { }
     default_type application/octet-stream;
     server {
         listen 127.0.0.1:$port;
-        root $WORK/www;
+        root $WWW;
         dav_methods PUT DELETE;
         create_full_put_path on;
         dav_access user:rw group:r all:r;
@@ -191,16 +226,16 @@ export AWS_CONFIG_FILE=$WORK/aws-config AWS_SHARED_CREDENTIALS_FILE=$WORK/aws-cr
 
 DATA=$WORK/data
 mkdir -p "$DATA" "$WORK/out" "$WORK/cfg"
-SRC=$WORK/www/$BUCKET/big        # the big object: nginx serves it, every PUT reads it
+SRC=$WWW/$BUCKET/big        # the big object: nginx serves it, every PUT reads it
 SMALL_SRC=$DATA/small
 PUT_SRC=$DATA/put1m
 head -c "$BIG" /dev/urandom >"$SRC" || die "cannot write $SRC"
 head -c "$PUT_SIZE" /dev/urandom >"$PUT_SRC"
-mkdir -p "$WORK/www/$BUCKET/small"
+mkdir -p "$WWW/$BUCKET/small"
 for ((i = 0; i < NKEYS; i++)); do
-    head -c "$SMALL" /dev/urandom >"$WORK/www/$BUCKET/small/$(printf %04d "$i")"
+    head -c "$SMALL" /dev/urandom >"$WWW/$BUCKET/small/$(printf %04d "$i")"
 done
-cp "$WORK/www/$BUCKET/small/0000" "$SMALL_SRC"
+cp "$WWW/$BUCKET/small/0000" "$SMALL_SRC"
 
 rgw_curl() { curl -fsS --max-time 600 "${SIGN[@]}" "$@"; }
 rgw_curl -X PUT "$RG/$BUCKET" -o /dev/null || die "cannot create bucket $BUCKET on RGW"
@@ -209,16 +244,29 @@ rgw_curl -T "$SRC" "$RG/$BUCKET/big" -o /dev/null || die "cannot upload the big 
     for ((i = 0; i < NKEYS; i++)); do
         k=$(printf %04d "$i")
         printf 'upload-file = "%s"\nurl = "%s"\noutput = "/dev/null"\n' \
-            "$WORK/www/$BUCKET/small/$k" "$RG/$BUCKET/small/$k"
+            "$WWW/$BUCKET/small/$k" "$RG/$BUCKET/small/$k"
     done
 } >"$WORK/cfg/seed-small"
-rgw_curl --parallel --parallel-max 16 -K "$WORK/cfg/seed-small" || die "cannot upload the small objects to RGW"
+rgw_curl --no-progress-meter --parallel --parallel-max 16 -K "$WORK/cfg/seed-small" 2>"$WORK/seed.log" \
+    || { cat "$WORK/seed.log" >&2; die "cannot upload the small objects to RGW"; }
 say "data ready: big object and $NKEYS small objects on both servers"
+
+if ((${#SERVE[@]})); then
+    sync
+    export BENCH_WORK=$WORK BENCH_NGINX=$NG BENCH_RGW=$RG BENCH_BUCKET=$BUCKET BENCH_BIG=$SRC \
+        BENCH_BIG_SIZE=$BIG BENCH_PUT_SRC=$PUT_SRC BENCH_NKEYS=$NKEYS BENCH_GETS=$GETS BENCH_PUTS=$PUTS \
+        BENCH_ROCKS=$WORK/.rocks BENCH_DIR=$BENCH
+    export S3_ENDPOINT S3_ACCESS_KEY S3_SECRET_KEY S3_REGION
+    say "serving: nginx $NG, RGW $RG, bucket $BUCKET (keys big, small/0000..$(printf %04d $((NKEYS - 1)))); running: ${SERVE[*]}"
+    rc=0
+    (cd "$ROOT" && "${SERVE[@]}") || rc=$?
+    exit "$rc"
+fi
 
 # ---------------------------------------------------------------- measuring one run
 
 RAW=$WORK/raw.tsv     # one line per run, read by bench/report.py
-printf 'workload\tserver\tcontender\trun\tok\tbytes\tseconds\trequests\tcpu\trss_kib\tmax_gap_ms\tp99_gap_ms\tnote\n' >"$RAW"
+printf 'workload\tserver\tcontender\trun\tok\tbytes\tseconds\trequests\tcpu\trss_kib\tmax_gap_ms\tp99_gap_ms\tloop_steps\tloop_busy_s\tloop_max_step_ms\tnote\n' >"$RAW"
 MODULE_FAILED=0
 
 now_ns() { date +%s%N; }
@@ -238,7 +286,7 @@ measure() {
     t0=$(now_ns)
     timeout -k 5 "$TIMEOUT" /usr/bin/time -f '%U %S %M' -o "$tf" "$@" </dev/null >"$of" 2>"$ef" || rc=$?
     t1=$(now_ns)
-    local ok=1 seconds max_gap=- p99_gap=- note="" user sys rss cpu
+    local ok=1 seconds max_gap=- p99_gap=- steps=- busy=- max_step=- note="" user sys rss cpu
     seconds=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", (b - a) / 1e9 }')
     if [[ $kind == tnt ]]; then
         local line
@@ -252,6 +300,11 @@ measure() {
             requests=$(sed -E 's/.* requests=([0-9]+).*/\1/' <<<"$line")
             max_gap=$(sed -E 's/.* max_gap_ms=([0-9.]+).*/\1/' <<<"$line")
             p99_gap=$(sed -E 's/.* p99_gap_ms=([0-9.]+).*/\1/' <<<"$line")
+            if [[ $line == *" loop_steps="* ]]; then
+                steps=$(sed -E 's/.* loop_steps=([0-9]+).*/\1/' <<<"$line")
+                busy=$(sed -E 's/.* loop_busy_s=([0-9.]+).*/\1/' <<<"$line")
+                max_step=$(sed -E 's/.* loop_max_step_ms=([0-9.]+).*/\1/' <<<"$line")
+            fi
         fi
     elif [[ $rc -ne 0 ]]; then
         ok=0
@@ -269,9 +322,9 @@ measure() {
     else
         cpu=-; rss=-
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$server" "$contender" \
-        "$run" "$ok" "$bytes" "$seconds" "$requests" "$cpu" "$rss" "$max_gap" "$p99_gap" \
-        "${note//$'\t'/ }" >>"$RAW"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$server" \
+        "$contender" "$run" "$ok" "$bytes" "$seconds" "$requests" "$cpu" "$rss" "$max_gap" "$p99_gap" \
+        "$steps" "$busy" "$max_step" "${note//$'\t'/ }" >>"$RAW"
     if ((ok)); then
         say "$(printf '%-26s %-6s %-22s run %d: %8.3f s  cpu %6s s  rss %7s KiB  gap max %s p99 %s ms' \
             "$workload" "$server" "$contender" "$run" "$seconds" "$cpu" "$rss" "$max_gap" "$p99_gap")"
@@ -346,7 +399,7 @@ VERIFY=""
 
 say "== $W_PUT"
 after_put() { # SERVER
-    if [[ $1 == nginx ]]; then rm -rf "$WORK/www/$BUCKET/up"; else rgw_curl -X DELETE "$RG/$BUCKET/up/big" -o /dev/null; fi
+    if [[ $1 == nginx ]]; then rm -rf "$WWW/$BUCKET/up"; else rgw_curl -X DELETE "$RG/$BUCKET/up/big" -o /dev/null; fi
     settle
 }
 for ((r = 1; r <= RUNS; r++)); do
@@ -388,13 +441,13 @@ for c in "${GET_CONCS[@]}"; do
         measure "$W" nginx "s3 get" "$r" tnt 0 0 -- "${MOD_NG[@]}" op=get_many prefix=small/ \
             "nkeys=$NKEYS" "count=$GETS" "concurrency=$c"
         measure "$W" nginx "curl --parallel" "$r" ext $((GETS * SMALL)) "$GETS" -- \
-            curl -fsS --parallel --parallel-max "$c" -K "$WORK/cfg/get-nginx"
+            curl -fsS --no-progress-meter --parallel --parallel-max "$c" -K "$WORK/cfg/get-nginx"
         measure "$W" nginx "http.client" "$r" tnt 0 0 -- "${HTTPC[@]}" op=get_many prefix=small/ \
             "nkeys=$NKEYS" "count=$GETS" "concurrency=$c"
         measure "$W" rgw "s3 get" "$r" tnt 0 0 -- "${MOD_RG[@]}" op=get_many prefix=small/ \
             "nkeys=$NKEYS" "count=$GETS" "concurrency=$c"
         measure "$W" rgw "curl --parallel" "$r" ext $((GETS * SMALL)) "$GETS" -- \
-            curl -fsS "${SIGN[@]}" --parallel --parallel-max "$c" -K "$WORK/cfg/get-rgw"
+            curl -fsS --no-progress-meter "${SIGN[@]}" --parallel --parallel-max "$c" -K "$WORK/cfg/get-rgw"
     done
 done
 
@@ -406,13 +459,13 @@ for ((r = 1; r <= RUNS; r++)); do
     measure "$W" nginx "s3 put_from_file" "$r" tnt 0 0 -- "${MOD_NG[@]}" op=put_many prefix=up/m/s3/ \
         "path=$PUT_SRC" "count=$PUTS" "concurrency=$PUT_CONC"
     measure "$W" nginx "curl --parallel" "$r" ext $((PUTS * PUT_SIZE)) "$PUTS" -- \
-        curl -fsS --parallel --parallel-max "$PUT_CONC" -K "$WORK/cfg/put-nginx"
+        curl -fsS --no-progress-meter --parallel --parallel-max "$PUT_CONC" -K "$WORK/cfg/put-nginx"
     measure "$W" nginx "http.client" "$r" tnt 0 0 -- "${HTTPC[@]}" op=put_many prefix=up/m/httpc/ \
         "path=$PUT_SRC" "count=$PUTS" "concurrency=$PUT_CONC"
     measure "$W" rgw "s3 put_from_file" "$r" tnt 0 0 -- "${MOD_RG[@]}" op=put_many prefix=up/m/s3/ \
         "path=$PUT_SRC" "count=$PUTS" "concurrency=$PUT_CONC"
     measure "$W" rgw "curl --parallel" "$r" ext $((PUTS * PUT_SIZE)) "$PUTS" -- \
-        curl -fsS "${SIGN[@]}" --parallel --parallel-max "$PUT_CONC" -K "$WORK/cfg/put-rgw"
+        curl -fsS --no-progress-meter "${SIGN[@]}" --parallel --parallel-max "$PUT_CONC" -K "$WORK/cfg/put-rgw"
     settle
 done
 
@@ -421,12 +474,12 @@ done
 machine() {
     local cpu
     cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
-    echo "- machine: $(nproc) cores (${cpu:-unknown CPU}), $(free -g | awk '/^Mem:/ { print $2 " GiB RAM, " $7 " GiB available at the end" }'), load average at the end $(cut -d' ' -f1-3 /proc/loadavg)"
+    echo "- machine: $(nproc) cores (${cpu:-unknown CPU}), $(free -g | awk '/^Mem:/ { print $2 " GiB RAM, " $7 " GiB available at the end" }'), load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
     echo "- kernel: $(uname -srm); $(. /etc/os-release && echo "$PRETTY_NAME")"
     echo "- tarantool: $(tarantool --version | head -1)"
-    echo "- s3 module: commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src-c src-ts lua 2>/dev/null || echo ' + uncommitted changes'); $(tarantool -e "io.write(require('s3.native').curl_version or '?'); os.exit(0)" 2>/dev/null)"
+    echo "- s3 module: commit $ROCK_COMMIT, the rock installed at the start; $(tarantool -e "io.write(require('s3.native').curl_version or '?'); os.exit(0)" 2>/dev/null)"
     echo "- curl: $(curl --version | head -1)"
-    echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker, sendfile, WebDAV PUT)"
+    echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker, sendfile, WebDAV PUT; its files on $NGX_STORE_KIND)"
     echo "- aws-cli: $("$AWS" --version 2>&1 | head -1)"
     echo "- Ceph RGW: $(radosgw --version 2>/dev/null | head -1 | sed 's/ (.*)//'), $([[ $MODE == full ]] && echo "bluestore on a sparse file" || echo memstore), single node on loopback"
 }

@@ -80,5 +80,14 @@ else
     count "busted run (no closing line)" fail
 fi
 
+echo "== benchmark harness (bench/run.sh --quick: measures, asserts no speed)"
+if bash bench/run.sh --quick > "$work/bench.log" 2>&1; then
+    tail -n 1 "$work/bench.log"
+    count "bench --quick" pass
+else
+    tail -n 40 "$work/bench.log"
+    count "bench/run.sh --quick" fail
+fi
+
 echo "total: $passed passed, $failed failed, $skipped skipped"
 [ "$failed" -eq 0 ]

@@ -10,6 +10,7 @@ packages=(
     libcurl4-openssl-dev libssl-dev libexpat1-dev
     ceph-mon ceph-osd radosgw ceph-common
     python3 curl git valgrind openssl
+    nginx awscli time
 )
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -86,8 +86,9 @@ function M.ticker()
 end
 
 -- Runs body() between a ticker start and stop; prints the RESULT line.
--- body returns bytes, requests (or raises / returns nil, err).
-function M.measure(body)
+-- body returns bytes, requests (or raises / returns nil, err). extra(), if given, returns more
+-- " key=value" fields for the line.
+function M.measure(body, extra)
     -- let the ticker take its first step before the clock starts
     local t = M.ticker()
     fiber.sleep(0.01)
@@ -106,9 +107,14 @@ function M.measure(body)
     if ticks == 0 then
         max_gap, p99_gap = dt * 1000, dt * 1000
     end
+    local more = ''
+    if extra ~= nil then
+        local ok_extra, res = pcall(extra)
+        if ok_extra and res ~= nil then more = res end
+    end
     io.stdout:write(string.format(
-        'RESULT ok=1 bytes=%d seconds=%.6f requests=%d max_gap_ms=%.3f p99_gap_ms=%.3f ticks=%d\n',
-        bytes, dt, requests or 1, max_gap, p99_gap, ticks))
+        'RESULT ok=1 bytes=%d seconds=%.6f requests=%d max_gap_ms=%.3f p99_gap_ms=%.3f ticks=%d%s\n',
+        bytes, dt, requests or 1, max_gap, p99_gap, ticks, more))
     io.stdout:flush()
 end
 
