@@ -49,15 +49,24 @@ s3_buf_append_char(struct s3_buf *buf, char c)
 int
 s3_buf_appendf(struct s3_buf *buf, const char *fmt, ...)
 {
+	/* Format straight into the spare room; only a result that does not fit is formatted twice. */
+	size_t room = buf->cap > buf->len ? buf->cap - buf->len : 0;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	int n = vsnprintf(room > 0 ? buf->data + buf->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n < 0 || s3_buf_reserve(buf, (size_t)n) != 0)
+	if (n < 0)
 		return -1;
-	va_start(ap, fmt);
-	vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n >= room) {
+		if (s3_buf_reserve(buf, (size_t)n) != 0) {
+			if (buf->data != NULL)
+				buf->data[buf->len] = '\0';
+			return -1;
+		}
+		va_start(ap, fmt);
+		vsnprintf(buf->data + buf->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	buf->len += (size_t)n;
 	return 0;
 }

@@ -11,6 +11,9 @@
 struct s3_sink {
 	/* Takes all len bytes. Returns 0, or -1 with errno set (the transfer then fails with IOError). */
 	int (*write)(struct s3_sink *self, const char *data, size_t len);
+	/* Optional (NULL): the body will have size bytes (its Content-Length), so that a memory
+	 * sink can allocate once instead of growing step by step. */
+	void (*size_hint)(struct s3_sink *self, uint64_t size);
 };
 
 struct s3_source {

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "curl/curl_easy_s3.h"
 #include "curl/curl_multi_driver.h"
@@ -378,6 +379,10 @@ s3_request_on_header(struct s3_request *req, const char *name, size_t name_len, 
 	h->data[h->len++] = '\0';
 	h->data[h->len] = '\0';
 	req->n_response_headers++;
+	if (req->status >= 200 && req->status < 300 && req->sink != NULL &&
+	    req->sink->size_hint != NULL && name_len == 14 &&
+	    strncasecmp(name, "content-length", 14) == 0)
+		req->sink->size_hint(req->sink, strtoull(h->data + h->len - value_len - 1, NULL, 10));
 }
 
 int

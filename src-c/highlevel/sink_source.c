@@ -15,11 +15,27 @@ buffer_sink_write(struct s3_sink *base, const char *data, size_t len)
 	return 0;
 }
 
+/* Bodies up to this size get their memory at once; a larger Content-Length is not trusted with
+ * an allocation before the bytes arrive. */
+#define BUFFER_SINK_PREALLOCATE_MAX (64 * 1024 * 1024)
+
+static void
+buffer_sink_size_hint(struct s3_sink *base, uint64_t size)
+{
+	struct s3_buffer_sink *sink = (struct s3_buffer_sink *)base;
+	/* A failure here only means the buffer grows as the bytes come. */
+	if (size <= BUFFER_SINK_PREALLOCATE_MAX)
+		(void)s3_buf_reserve(&sink->buf, (size_t)size);
+}
+
 void
-s3_buffer_sink_init(struct s3_buffer_sink *sink)
+s3_buffer_sink_init(struct s3_buffer_sink *sink, struct s3_buf buf)
 {
 	memset(sink, 0, sizeof(*sink));
 	sink->base.write = buffer_sink_write;
+	sink->base.size_hint = buffer_sink_size_hint;
+	sink->buf = buf;
+	s3_buf_reset(&sink->buf);
 }
 
 static int

@@ -13,7 +13,8 @@ struct s3_buffer_sink {
 	struct s3_sink base;
 	struct s3_buf buf;
 };
-void s3_buffer_sink_init(struct s3_buffer_sink *sink);
+/* buf: memory to reuse (emptied first), or S3_BUF_INIT. */
+void s3_buffer_sink_init(struct s3_buffer_sink *sink, struct s3_buf buf);
 
 /* Writes the body to fd from offset on; the fd stays the caller's. */
 struct s3_fd_sink {

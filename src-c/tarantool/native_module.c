@@ -286,25 +286,29 @@ lua_client_request(lua_State *L)
 		spec.body = &fd_source.base;
 	}
 
+	spec.query = read_pairs(L, 2, "query", &spec.n_query);
+	spec.headers = read_pairs(L, 2, "headers", &spec.n_headers);
+
+	/* Nothing below raises: the response buffer taken here always goes back. */
 	struct s3_fd_sink fd_sink;
 	struct s3_buffer_sink buffer_sink;
 	struct s3_buffer_sink *collected = NULL;
 	double sink_fd = opt_number(L, 2, "sink_fd", -1);
+	double sink_offset = opt_number(L, 2, "sink_offset", 0);
 	if (sink_fd >= 0) {
-		s3_fd_sink_init(&fd_sink, (int)sink_fd, (uint64_t)opt_number(L, 2, "sink_offset", 0));
+		s3_fd_sink_init(&fd_sink, (int)sink_fd, (uint64_t)sink_offset);
 		spec.sink = &fd_sink.base;
 	} else {
-		s3_buffer_sink_init(&buffer_sink);
+		s3_buffer_sink_init(&buffer_sink, s3_shared_client_take_buffer(lc->shared));
 		spec.sink = &buffer_sink.base;
 		collected = &buffer_sink;
 	}
 
-	spec.query = read_pairs(L, 2, "query", &spec.n_query);
-	spec.headers = read_pairs(L, 2, "headers", &spec.n_headers);
-
 	struct s3_error err;
 	struct s3_request *req = s3_request_new(lc->shared->core, &spec, &err);
 	if (req == NULL) {
+		if (collected != NULL)
+			s3_shared_client_give_back_buffer(lc->shared, &collected->buf);
 		lua_pushnil(L);
 		push_error(L, &err);
 		return 2;
@@ -322,7 +326,7 @@ lua_client_request(lua_State *L)
 	}
 	s3_request_free(req);
 	if (collected != NULL)
-		s3_buf_free(&collected->buf);
+		s3_shared_client_give_back_buffer(lc->shared, &collected->buf);
 	return results;
 }
 

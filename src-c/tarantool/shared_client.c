@@ -14,6 +14,7 @@ s3_shared_client_new(struct s3_client *core)
 	}
 	client->core = core;
 	client->refs = 1;
+	client->n_spare = 0;
 	return client;
 }
 
@@ -30,5 +31,27 @@ s3_shared_client_unref(struct s3_tarantool_client *client)
 		return;
 	/* Every request holds a reference through its caller, so none is in flight here. */
 	s3_client_delete(client->core);
+	for (unsigned i = 0; i < client->n_spare; i++)
+		s3_buf_free(&client->spare[i]);
 	free(client);
+}
+
+struct s3_buf
+s3_shared_client_take_buffer(struct s3_tarantool_client *client)
+{
+	if (client->n_spare == 0)
+		return (struct s3_buf)S3_BUF_INIT;
+	return client->spare[--client->n_spare];
+}
+
+void
+s3_shared_client_give_back_buffer(struct s3_tarantool_client *client, struct s3_buf *buf)
+{
+	if (buf->cap <= S3_SPARE_BUFFER_MAX && client->n_spare < S3_SPARE_BUFFERS) {
+		s3_buf_reset(buf);
+		client->spare[client->n_spare++] = *buf;
+	} else {
+		s3_buf_free(buf);
+	}
+	*buf = (struct s3_buf)S3_BUF_INIT;
 }

@@ -5,11 +5,20 @@
 
 #include "s3-tarantool.h"
 
+#include "core/buf.h"
+
 struct s3_client;
+
+/* Response buffers kept for reuse: small GETs then cost no malloc/free pair each, which glibc
+ * answers by trimming and re-faulting the heap. */
+#define S3_SPARE_BUFFERS 16
+#define S3_SPARE_BUFFER_MAX (256 * 1024)
 
 struct s3_tarantool_client {
 	struct s3_client *core;
 	unsigned refs;
+	struct s3_buf spare[S3_SPARE_BUFFERS];
+	unsigned n_spare;
 };
 
 /* Takes ownership of core; the result holds one reference. NULL when memory runs out (core is
@@ -17,5 +26,10 @@ struct s3_tarantool_client {
 struct s3_tarantool_client *s3_shared_client_new(struct s3_client *core);
 void s3_shared_client_ref(struct s3_tarantool_client *client);
 void s3_shared_client_unref(struct s3_tarantool_client *client);
+
+/* A buffer for a response body: a spare one when there is one, else an empty one. */
+struct s3_buf s3_shared_client_take_buffer(struct s3_tarantool_client *client);
+/* Keeps buf for reuse when it is small enough and there is room, else frees it. */
+void s3_shared_client_give_back_buffer(struct s3_tarantool_client *client, struct s3_buf *buf);
 
 #endif

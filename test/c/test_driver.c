@@ -73,7 +73,7 @@ test_buffer_round_trip(struct s3_client *client, const char *bucket)
 	s3_request_free(req);
 
 	struct s3_buffer_sink sink;
-	s3_buffer_sink_init(&sink);
+	s3_buffer_sink_init(&sink, (struct s3_buf)S3_BUF_INIT);
 	struct s3_request_spec get = {.method = "GET", .bucket = bucket, .key = key,
 				      .sink = &sink.base, .timeout_ms = -1};
 	req = make(client, &get);
@@ -131,7 +131,7 @@ static void
 test_errors(struct s3_client *client, const char *bucket)
 {
 	struct s3_buffer_sink sink;
-	s3_buffer_sink_init(&sink);
+	s3_buffer_sink_init(&sink, (struct s3_buf)S3_BUF_INIT);
 	struct s3_request_spec get = {.method = "GET", .bucket = bucket, .key = "no/such/key",
 				      .sink = &sink.base, .timeout_ms = -1};
 	struct s3_request *req = make(client, &get);
