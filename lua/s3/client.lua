@@ -198,7 +198,11 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
         return failure(outcome.err or newError("InternalError", "request failed", b, k))
     end
     local resp = outcome.resp
-    local synced, syncErr = file:fsync()
+    local synced, syncErr = unpack(
+        o.fsync == false and ({true, nil}) or ({file:fsync()}),
+        1,
+        2
+    )
     if not synced then
         discardTemp(file, tmp)
         return failure(newError(
@@ -496,7 +500,9 @@ GET_TO_FILE_OPTS = optTypes(
     "part_size",
     "integer",
     "concurrency",
-    "integer"
+    "integer",
+    "fsync",
+    "boolean"
 )
 GET_OPTS = optTypes(
     "timeout",

@@ -133,7 +133,9 @@ function optTypes(...names: string[]): LuaTable<string, string> {
     }
     return t;
 }
-const GET_TO_FILE_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "part_size", "integer", "concurrency", "integer");
+const GET_TO_FILE_OPTS = optTypes(
+    "timeout", "nonnegative", "headers", "table", "part_size", "integer", "concurrency", "integer", "fsync", "boolean"
+);
 const GET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "range", "string");
 const PUT_OPTS = optTypes(
     "timeout", "nonnegative", "headers", "table", "content_type", "string", "metadata", "table",
@@ -265,7 +267,8 @@ export function getToFile(
         return failure(outcome.err ?? newError("InternalError", "request failed", b, k));
     }
     const resp = outcome.resp;
-    const [synced, syncErr] = file.fsync();
+    // Durable before it takes the target's name; a caller that syncs many files at once may skip it.
+    const [synced, syncErr] = o.get("fsync") === false ? [true, undefined] : file.fsync();
     if (!synced) {
         discardTemp(file, tmp);
         return failure(newError("IOError", `cannot fsync '${tmp}': ${osError(syncErr)}`, b, k));
