@@ -28,6 +28,8 @@ struct s3_request {
 	size_t n_response_headers;
 	struct s3_buf error_body;      /* body of a non-2xx response, capped at S3_ERROR_BODY_MAX */
 	uint64_t bytes_received;
+	uint64_t step;                 /* the driver's step the bytes below were counted in */
+	uint64_t step_bytes;           /* body bytes taken in that step */
 	int io_errno;                  /* errno of a failed sink write or source read */
 	bool failed;
 	struct s3_error error;

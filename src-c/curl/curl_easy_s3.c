@@ -4,13 +4,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/client.h"
 #include "core/request_internal.h"
+#include "curl_multi_driver.h"
+
+/* libcurl 7.88 reads up to 100 buffers in one step while the socket has data: at loopback speed
+ * that is MiBs copied and written with the loop stopped. A transfer that took this much in one
+ * step pauses and goes on in a later loop iteration. */
+#define S3_STEP_BYTE_BUDGET (256 * 1024)
+/* Fewer, larger reads and writes; the step budget keeps the stall they could cause bounded. */
+#define S3_RECEIVE_BUFFER_SIZE (64 * 1024)
 
 static size_t
 on_body(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct s3_request *req = userp;
 	size_t len = size * nmemb;
+	uint64_t step = s3_multi_driver_step(req->client->driver);
+	if (req->step != step) {
+		req->step = step;
+		req->step_bytes = 0;
+	}
+	if (req->step_bytes >= S3_STEP_BYTE_BUDGET &&
+	    s3_multi_driver_defer(req->client->driver, req->easy) == 0)
+		return CURL_WRITEFUNC_PAUSE;
+	req->step_bytes += len;
 	/* Returning less than len makes libcurl fail the transfer with CURLE_WRITE_ERROR. */
 	return s3_request_on_body(req, data, len) == 0 ? len : 0;
 }
@@ -118,6 +136,7 @@ s3_curl_easy_new(struct s3_request *req)
 	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, on_header_line);
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, req);
 	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(easy, CURLOPT_BUFFERSIZE, (long)S3_RECEIVE_BUFFER_SIZE);
 	if (client->connect_timeout_ms > 0)
 		curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, client->connect_timeout_ms);
 	if (req->timeout_ms > 0)

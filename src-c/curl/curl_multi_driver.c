@@ -8,6 +8,10 @@ struct s3_multi_driver {
 	struct s3_reactor reactor;
 	s3_transfer_done_cb done;
 	struct s3_multi_driver_stats stats;
+	uint64_t step;
+	CURL **deferred;               /* paused in this step, resumed when it ends */
+	size_t n_deferred;
+	size_t deferred_cap;
 };
 
 static double
@@ -38,13 +42,37 @@ complete_finished(struct s3_multi_driver *d)
 	}
 }
 
+/* Unpauses the transfers that used up their budget in the step that just ended. libcurl hands
+ * the chunk it held back to the write callback at once (a new step, so it is taken) and asks for
+ * a 0 ms timeout: the reading goes on from the loop, after the other fibers had their turn. */
+static void
+resume_deferred(struct s3_multi_driver *d)
+{
+	d->step++;
+	for (size_t i = 0; i < d->n_deferred; i++) {
+		CURL *easy = d->deferred[i];
+		CURLcode rc = curl_easy_pause(easy, CURLPAUSE_CONT);
+		if (rc != CURLE_OK) {
+			/* The held chunk could not be written: end the transfer here, libcurl will not. */
+			void *private_data = NULL;
+			curl_easy_getinfo(easy, CURLINFO_PRIVATE, &private_data);
+			curl_multi_remove_handle(d->multi, easy);
+			d->done(easy, rc, private_data);
+		}
+	}
+	d->n_deferred = 0;
+}
+
 /* One step of libcurl on the loop: fd is CURL_SOCKET_TIMEOUT for the timer. */
 static void
 act(struct s3_multi_driver *d, curl_socket_t fd, int mask)
 {
 	double started = monotonic_seconds();
 	int running;
+	d->step++;
 	curl_multi_socket_action(d->multi, fd, mask, &running);
+	complete_finished(d);
+	resume_deferred(d);
 	complete_finished(d);
 	double took = monotonic_seconds() - started;
 	d->stats.actions++;
@@ -138,6 +166,7 @@ s3_multi_driver_delete(struct s3_multi_driver *d)
 	/* Closing cached connections may still report sockets to remove: the reactor is alive. */
 	curl_multi_cleanup(d->multi);
 	d->reactor.ops->timer_cancel(d->reactor.ud);
+	free(d->deferred);
 	free(d);
 }
 
@@ -157,4 +186,25 @@ void
 s3_multi_driver_stats(const struct s3_multi_driver *d, struct s3_multi_driver_stats *out)
 {
 	*out = d->stats;
+}
+
+uint64_t
+s3_multi_driver_step(const struct s3_multi_driver *d)
+{
+	return d->step;
+}
+
+int
+s3_multi_driver_defer(struct s3_multi_driver *d, CURL *easy)
+{
+	if (d->n_deferred == d->deferred_cap) {
+		size_t cap = d->deferred_cap ? d->deferred_cap * 2 : 16;
+		CURL **grown = realloc(d->deferred, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		d->deferred = grown;
+		d->deferred_cap = cap;
+	}
+	d->deferred[d->n_deferred++] = easy;
+	return 0;
 }

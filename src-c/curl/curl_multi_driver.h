@@ -35,4 +35,11 @@ void s3_multi_driver_remove(struct s3_multi_driver *driver, CURL *easy);
 
 void s3_multi_driver_stats(const struct s3_multi_driver *driver, struct s3_multi_driver_stats *out);
 
+/* Each libcurl step on the loop has a number; a transfer counts its bytes per step. */
+uint64_t s3_multi_driver_step(const struct s3_multi_driver *driver);
+/* From a write callback that returns CURL_WRITEFUNC_PAUSE because the transfer used up its byte
+ * budget for this step: the driver resumes it once the step is over, so libcurl reads on in a
+ * later loop iteration and other fibers run in between. Returns 0, -1 when memory runs out. */
+int s3_multi_driver_defer(struct s3_multi_driver *driver, CURL *easy);
+
 #endif
