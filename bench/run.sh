@@ -134,20 +134,7 @@ WWW=${NGX_STORE:-$WORK}/www
 NGX_TMP=${NGX_STORE:-$WORK}/nginx-tmp
 
 free_port() {
-    python3 - <<'EOF'
-import random, socket
-while True:
-    p = random.randint(20000, 32000)
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    print(p)
-    break
-EOF
+    python3 "$ROOT/test/server/free_ports.py" 1
 }
 
 listening() { # PORT

@@ -32,7 +32,4 @@ void s3_error_set(struct s3_error *err, const char *code, long status, const cha
 void s3_error_from_response(struct s3_error *err, long status, const char *body, size_t body_len,
 			    const char *request_id_header);
 
-/* True when body is an S3 <Error> document: S3 may answer 200 with one (CompleteMultipartUpload). */
-int s3_error_body_is_error(const char *body, size_t body_len);
-
 #endif

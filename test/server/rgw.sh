@@ -11,6 +11,7 @@
 set -euo pipefail
 
 PROG=rgw.sh
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ACCESS_KEY=testkey
 SECRET_KEY=testsecret
 REGION=us-east-1
@@ -162,24 +163,7 @@ wait_listen() {
 }
 
 pick_ports() {
-    # Four distinct ports below the ephemeral range that nothing is bound to.
-    python3 - <<'EOF'
-import random, socket
-picked = []
-while len(picked) < 4:
-    p = random.randint(20000, 32000)
-    if p in picked:
-        continue
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    picked.append(p)
-print(*picked)
-EOF
+    python3 "$HERE/free_ports.py" 4
 }
 
 cmd_start() {
