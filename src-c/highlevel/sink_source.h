@@ -22,6 +22,7 @@ struct s3_fd_sink {
 	int fd;
 	uint64_t offset;
 	uint64_t written;
+	uint64_t writeback_started; /* bytes already handed to the kernel's writeback */
 };
 void s3_fd_sink_init(struct s3_fd_sink *sink, int fd, uint64_t offset);
 
