@@ -8,7 +8,7 @@ local function __TS__Class(self)
 end
 -- End of Lua Library inline imports
 local ____exports = {}
-local ____self, failure, perform, requestHeaders, objectInfo, putInfo, bodyBytes, osError, discardTemp, BACKOFF_BASE, BACKOFF_CAP, GET_TO_FILE_OPTS, GET_OPTS, PUT_OPTS, SIMPLE_OPTS, CREATE_BUCKET_OPTS, META_PREFIX
+local ____self, failure, perform, requestHeaders, objectInfo, putInfo, bodyBytes, osError, discardTemp, deleteResource, BACKOFF_BASE, BACKOFF_CAP, GET_TO_FILE_OPTS, GET_OPTS, PUT_OPTS, SIMPLE_OPTS, CREATE_BUCKET_OPTS, META_PREFIX
 local native = require("s3.native")
 local fiber = require("fiber")
 local fio = require("fio")
@@ -349,22 +349,35 @@ function ____exports.headObject(client, fn, bucket, key, opts)
     end
     return objectInfo(resp), nil
 end
-function ____exports.deleteObject(client, fn, bucket, key, opts)
-    local b = checkName(fn, "bucket", bucket)
-    local k = checkName(fn, "key", key)
+function deleteResource(client, fn, b, k, opts)
     local o = checkOpts(fn, opts, SIMPLE_OPTS)
-    local headers = requestHeaders(fn, o)
-    local resp, err = perform(client, {
-        method = "DELETE",
-        bucket = b,
-        key = k,
-        headers = headers,
-        timeout = o.timeout
-    }, b, k)
+    local resp, err = perform(
+        client,
+        {
+            method = "DELETE",
+            bucket = b,
+            key = k,
+            headers = requestHeaders(fn, o),
+            timeout = o.timeout
+        },
+        b,
+        k
+    )
     if resp == nil then
         return failure(err)
     end
     return true, nil
+end
+function ____exports.deleteObject(client, fn, bucket, key, opts)
+    local b = checkName(fn, "bucket", bucket)
+    local k = checkName(fn, "key", key)
+    return deleteResource(
+        client,
+        fn,
+        b,
+        k,
+        opts
+    )
 end
 function ____exports.createBucket(client, fn, bucket, opts)
     local b = checkName(fn, "bucket", bucket)
@@ -386,14 +399,13 @@ function ____exports.createBucket(client, fn, bucket, opts)
     return true, nil
 end
 function ____exports.deleteBucket(client, fn, bucket, opts)
-    local b = checkName(fn, "bucket", bucket)
-    local o = checkOpts(fn, opts, SIMPLE_OPTS)
-    local headers = requestHeaders(fn, o)
-    local resp, err = perform(client, {method = "DELETE", bucket = b, headers = headers, timeout = o.timeout}, b, nil)
-    if resp == nil then
-        return failure(err)
-    end
-    return true, nil
+    return deleteResource(
+        client,
+        fn,
+        checkName(fn, "bucket", bucket),
+        nil,
+        opts
+    )
 end
 BACKOFF_BASE = 0.1
 BACKOFF_CAP = 20

@@ -385,19 +385,25 @@ export function headObject(
     return $multi(objectInfo(resp), undefined);
 }
 
-export function deleteObject(
-    client: Client, fn: string, bucket: unknown, key: unknown, opts: unknown
+/** DELETE of an object or, without a key, of a bucket. */
+function deleteResource(
+    client: Client, fn: string, b: string, k: string | undefined, opts: unknown
 ): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
-    const b = checkName(fn, "bucket", bucket);
-    const k = checkName(fn, "key", key);
     const o = checkOpts(fn, opts, SIMPLE_OPTS);
-    const headers = requestHeaders(fn, o);
-    const [resp, err] = perform(client, { method: "DELETE", bucket: b, key: k, headers: headers,
+    const [resp, err] = perform(client, { method: "DELETE", bucket: b, key: k, headers: requestHeaders(fn, o),
         timeout: o.get("timeout") as number | undefined }, b, k);
     if (resp === undefined) {
         return failure(err);
     }
     return $multi(true as const, undefined);
+}
+
+export function deleteObject(
+    client: Client, fn: string, bucket: unknown, key: unknown, opts: unknown
+): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
+    const b = checkName(fn, "bucket", bucket);
+    const k = checkName(fn, "key", key);
+    return deleteResource(client, fn, b, k, opts);
 }
 
 export function createBucket(
@@ -430,13 +436,5 @@ export function createBucket(
 export function deleteBucket(
     client: Client, fn: string, bucket: unknown, opts: unknown
 ): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
-    const b = checkName(fn, "bucket", bucket);
-    const o = checkOpts(fn, opts, SIMPLE_OPTS);
-    const headers = requestHeaders(fn, o);
-    const [resp, err] = perform(client, { method: "DELETE", bucket: b, headers: headers,
-        timeout: o.get("timeout") as number | undefined }, b, undefined);
-    if (resp === undefined) {
-        return failure(err);
-    }
-    return $multi(true as const, undefined);
+    return deleteResource(client, fn, checkName(fn, "bucket", bucket), undefined, opts);
 }
