@@ -52,38 +52,47 @@ push_os_error(lua_State *L, const char *what, const char *path)
 	return push_error(L, &err);
 }
 
-/* The client of argument 4 when given, else the default one; referenced. */
-static struct s3_tarantool_client *
-client_arg(lua_State *L, struct s3_tarantool_error *err)
+/* The arguments both functions take: bucket, key, path and an optional client. */
+struct transfer_args {
+	const char *bucket;
+	const char *key;
+	const char *path;
+	struct s3_tarantool_client *client; /* referenced: release with client_unref */
+};
+
+/* Raises on a wrong type; returns -1 with err filled when there is no client to use. */
+static int
+read_args(lua_State *L, struct transfer_args *args, struct s3_tarantool_error *err)
 {
-	if (lua_isnoneornil(L, 4))
-		return s3->default_client(err);
-	return s3->client_from_lua(L, 4, err);
+	args->bucket = luaL_checkstring(L, 1);
+	args->key = luaL_checkstring(L, 2);
+	args->path = luaL_checkstring(L, 3);
+	/* Argument 4, an s3.new client, when given; else the default client of s3.cfg. */
+	args->client = lua_isnoneornil(L, 4) ? s3->default_client(err)
+					     : s3->client_from_lua(L, 4, err);
+	return args->client != NULL ? 0 : -1;
 }
 
 /* backup(bucket, key, path [, client]) -> true | nil, err */
 static int
 lua_backup(lua_State *L)
 {
-	const char *bucket = luaL_checkstring(L, 1);
-	const char *key = luaL_checkstring(L, 2);
-	const char *path = luaL_checkstring(L, 3);
+	struct transfer_args a;
 	struct s3_tarantool_error err;
-	struct s3_tarantool_client *client = client_arg(L, &err);
-	if (client == NULL)
+	if (read_args(L, &a, &err) != 0)
 		return push_error(L, &err);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(a.path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) != 0) {
-		int results = push_os_error(L, "cannot read", path);
+		int results = push_os_error(L, "cannot read", a.path);
 		if (fd >= 0)
 			close(fd);
-		s3->client_unref(client);
+		s3->client_unref(a.client);
 		return results;
 	}
-	int rc = s3->put_from_fd(client, bucket, key, fd, (uint64_t)st.st_size, NULL, &err);
+	int rc = s3->put_from_fd(a.client, a.bucket, a.key, fd, (uint64_t)st.st_size, NULL, &err);
 	close(fd);
-	s3->client_unref(client);
+	s3->client_unref(a.client);
 	if (rc != 0)
 		return push_error(L, &err);
 	lua_pushboolean(L, 1);
@@ -95,24 +104,21 @@ lua_backup(lua_State *L)
 static int
 lua_restore(lua_State *L)
 {
-	const char *bucket = luaL_checkstring(L, 1);
-	const char *key = luaL_checkstring(L, 2);
-	const char *path = luaL_checkstring(L, 3);
+	struct transfer_args a;
 	struct s3_tarantool_error err;
-	struct s3_tarantool_client *client = client_arg(L, &err);
-	if (client == NULL)
+	if (read_args(L, &a, &err) != 0)
 		return push_error(L, &err);
 	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.restore.%ld", path, (long)getpid());
+	snprintf(tmp, sizeof(tmp), "%s.restore.%ld", a.path, (long)getpid());
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
-		s3->client_unref(client);
+		s3->client_unref(a.client);
 		return push_os_error(L, "cannot create", tmp);
 	}
-	int rc = s3->get_to_fd(client, bucket, key, fd, NULL, NULL, &err);
-	s3->client_unref(client);
-	if (rc == 0 && (fsync(fd) != 0 || rename(tmp, path) != 0)) {
-		int results = push_os_error(L, "cannot complete", path);
+	int rc = s3->get_to_fd(a.client, a.bucket, a.key, fd, NULL, NULL, &err);
+	s3->client_unref(a.client);
+	if (rc == 0 && (fsync(fd) != 0 || rename(tmp, a.path) != 0)) {
+		int results = push_os_error(L, "cannot complete", a.path);
 		close(fd);
 		unlink(tmp);
 		return results;

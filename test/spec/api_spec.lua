@@ -10,40 +10,8 @@ pcall(ffi.cdef, [[
     long pread(int fd, void *buf, unsigned long count, long offset);
 ]])
 
-local MODULES = { 's3', 's3.client', 's3.config', 's3.errors', 's3.util' }
-
--- A fake native module. Each request pops the next scripted handler(req) from `script`
--- (default: 200 with an empty body); every request is recorded with the path of its sink fd.
-local function fake_native()
-    local f = { clients = {}, requests = {}, script = {} }
-    f.set_default = function(c) f.default = c end
-    f.client_new = function(cfg)
-        local c = { cfg = cfg }
-        table.insert(f.clients, c)
-        return setmetatable(c, { __index = {
-            request = function(_, req)
-                if req.sink_fd then
-                    req.sink_path = fio.readlink('/proc/self/fd/' .. req.sink_fd)
-                end
-                table.insert(f.requests, req)
-                local handler = table.remove(f.script, 1)
-                if handler then
-                    return handler(req)
-                end
-                return { status = 200, headers = {}, body = req.sink_fd == nil and '' or nil, bytes = 0 }
-            end,
-        } })
-    end
-    return f
-end
-
-local function load_s3(native)
-    for _, m in ipairs(MODULES) do
-        package.loaded[m] = nil
-    end
-    package.loaded['s3.native'] = native
-    return require('s3')
-end
+local fake = dofile('test/spec/fake_native.lua')
+local fake_native, load_s3 = fake.new, fake.load_s3
 
 -- Handlers for the script.
 local function ok_body(body, headers)
@@ -102,10 +70,7 @@ describe('s3 API over a fake native module', function()
 
     after_each(function()
         fio.rmtree(dir)
-        for _, m in ipairs(MODULES) do
-            package.loaded[m] = nil
-        end
-        package.loaded['s3.native'] = nil
+        fake.unload()
     end)
 
     local function leftovers()

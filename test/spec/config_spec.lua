@@ -26,34 +26,8 @@ local function set_env(t)
     end
 end
 
--- A stand-in for s3.native: records the configurations and requests it gets.
-local function fake_native()
-    local f = { clients = {}, requests = {} }
-    f.set_default = function(c) f.default = c end
-    f.client_new = function(cfg)
-        assert(type(cfg) == 'table', 'client_new wants a table')
-        local c = { cfg = cfg }
-        table.insert(f.clients, c)
-        return setmetatable(c, { __index = {
-            request = function(_, req)
-                table.insert(f.requests, req)
-                return { status = 200, headers = { ['content-length'] = '0' }, body = '', bytes = 0 }
-            end,
-        } })
-    end
-    return f
-end
-
-local MODULES = { 's3', 's3.client', 's3.config', 's3.errors', 's3.util' }
-
--- A fresh copy of the s3 module on top of the fake native module.
-local function load_s3(native)
-    for _, m in ipairs(MODULES) do
-        package.loaded[m] = nil
-    end
-    package.loaded['s3.native'] = native
-    return require('s3')
-end
+local fake = dofile('test/spec/fake_native.lua')
+local fake_native, load_s3 = fake.new, fake.load_s3
 
 local function raises(pattern, fn, ...)
     local ok, err = pcall(fn, ...)
@@ -86,10 +60,7 @@ describe('s3 configuration', function()
 
     after_each(function()
         set_env(saved_env)
-        for _, m in ipairs(MODULES) do
-            package.loaded[m] = nil
-        end
-        package.loaded['s3.native'] = nil
+        fake.unload()
     end)
 
     it('exposes the API', function()
@@ -309,10 +280,7 @@ describe('s3 argument checking', function()
     end)
 
     after_each(function()
-        for _, m in ipairs(MODULES) do
-            package.loaded[m] = nil
-        end
-        package.loaded['s3.native'] = nil
+        fake.unload()
     end)
 
     local calls = {
