@@ -24,6 +24,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BENCH=$ROOT/bench
+# The Tarantool under test (make bench TARANTOOL=...), the same binary the rock was built for.
+TNT_BIN=$(readlink -f "$(command -v "${TARANTOOL:-tarantool}")")
 
 MODE=full
 SERVE=()
@@ -111,7 +113,7 @@ trap 'exit 130' INT TERM HUP
 snapshot_rock() {
     rm -rf "$WORK/.rocks"
     [[ -d $ROOT/.rocks ]] && cp -a "$ROOT/.rocks" "$WORK/.rocks" 2>/dev/null \
-        && (cd "$WORK" && tarantool -e "require('s3'); os.exit(0)" </dev/null >/dev/null 2>&1)
+        && (cd "$WORK" && "$TNT_BIN" -e "require('s3'); os.exit(0)" </dev/null >/dev/null 2>&1)
 }
 ROCK_COMMIT=$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')
 git -C "$ROOT" diff --quiet HEAD -- src-c src-ts lua CMakeLists.txt rockspec 2>/dev/null \
@@ -325,7 +327,7 @@ measure() {
 # Flushes dirty pages of the previous run, so that no run pays for another's writeback.
 settle() { sync; }
 
-TNT=(tarantool)
+TNT=("$TNT_BIN")
 MOD_NG=("${TNT[@]}" "$BENCH/module.lua" "endpoint=$NG" "bucket=$BUCKET" single=1)
 MOD_RG=("${TNT[@]}" "$BENCH/module.lua" "endpoint=$RG" "bucket=$BUCKET" "region=$S3_REGION"
         "access_key=$S3_ACCESS_KEY" "secret_key=$S3_SECRET_KEY")
@@ -463,8 +465,8 @@ machine() {
     cpu=$(lscpu 2>/dev/null | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
     echo "- machine: $(nproc) cores (${cpu:-unknown CPU}), $(free -g | awk '/^Mem:/ { print $2 " GiB RAM, " $7 " GiB available at the end" }'), load average $LOAD_START at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
     echo "- kernel: $(uname -srm); $(. /etc/os-release && echo "$PRETTY_NAME")"
-    echo "- tarantool: $(tarantool --version | head -1)"
-    echo "- s3 module: commit $ROCK_COMMIT, the rock installed at the start; $(tarantool -e "io.write(require('s3.native').curl_version or '?'); os.exit(0)" 2>/dev/null)"
+    echo "- tarantool: $("$TNT_BIN" --version | head -1)"
+    echo "- s3 module: commit $ROCK_COMMIT, the rock installed at the start; $("$TNT_BIN" -e "io.write(require('s3.native').curl_version or '?'); os.exit(0)" 2>/dev/null)"
     echo "- curl: $(curl --version | head -1)"
     echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker, sendfile, WebDAV PUT; its files on $NGX_STORE_KIND)"
     echo "- aws-cli: $("$AWS" --version 2>&1 | head -1)"

@@ -11,4 +11,4 @@ set -a; source "$dir/env"; set +a
 export AWS_ENDPOINT_URL_S3=$S3_ENDPOINT AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY \
        AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY AWS_REGION=$S3_REGION
 echo "S3 server at $S3_ENDPOINT"
-tarantool examples/quickstart.lua "$dir"
+"${TARANTOOL:-tarantool}" examples/quickstart.lua "$dir"

@@ -5,6 +5,9 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
+# The Tarantool under test (make test TARANTOOL=...): the rock in ./.rocks was built for it.
+source tools/tarantool_env.sh || { echo "total: 0 passed, 1 failed, 0 skipped"; exit 1; }
+echo "== Tarantool $TARANTOOL_VERSION ($TARANTOOL_BIN), headers in $TARANTOOL_INCLUDE_DIR"
 work=$(mktemp -d /tmp/s3-test.XXXXXX)
 server_dir=$work/rgw
 passed=0 failed=0 skipped=0
@@ -69,8 +72,8 @@ else
     count "generated Lua is stale: run make and commit lua/" fail
 fi
 
-echo "== busted specs in tarantool"
-tarantool test/run_busted.lua test/spec 2>&1 | tee "$work/busted.log"
+echo "== busted specs in tarantool $TARANTOOL_VERSION"
+"$TARANTOOL_BIN" test/run_busted.lua test/spec 2>&1 | tee "$work/busted.log"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$work/busted.log" | tail -1)
 if [ -n "$line" ]; then
     read -r p _ f _ s _ <<< "${line//,/}"
@@ -78,6 +81,16 @@ if [ -n "$line" ]; then
     [ "$f" -eq 0 ] || echo "FAILED: $f busted test(s)"
 else
     count "busted run (no closing line)" fail
+fi
+
+echo "== quickstart (examples/quickstart.lua, as make run shows it)"
+if AWS_ENDPOINT_URL_S3=$S3_ENDPOINT AWS_ACCESS_KEY_ID=$S3_ACCESS_KEY AWS_SECRET_ACCESS_KEY=$S3_SECRET_KEY \
+   AWS_REGION=$S3_REGION "$TARANTOOL_BIN" examples/quickstart.lua "$work" > "$work/quickstart.log" 2>&1; then
+    tail -n 3 "$work/quickstart.log"
+    count "quickstart" pass
+else
+    tail -n 40 "$work/quickstart.log"
+    count "examples/quickstart.lua" fail
 fi
 
 echo "== benchmark harness (bench/run.sh --quick: measures, asserts no speed)"

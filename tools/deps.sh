@@ -12,6 +12,11 @@ packages=(
     python3 curl git valgrind openssl
     nginx awscli time
 )
+# What the release builds of Tarantool 2.11/3.x (../shared/tarantool, official packages) need to run.
+tarantool_runtime=(libicu72 zlib1g libyaml-0-2 libreadline8 libtinfo6 libssl3 libzstd1 ca-certificates libgomp1)
+if [ "${1:-}" = --tarantool-runtime ]; then
+    packages=("${tarantool_runtime[@]}")
+fi
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 

@@ -1,5 +1,6 @@
 #include "curl_multi_driver.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -12,6 +13,7 @@ struct s3_multi_driver {
 	CURL **deferred;               /* paused in this step, resumed when it ends */
 	size_t n_deferred;
 	size_t deferred_cap;
+	bool closing;                  /* in curl_multi_cleanup: watch nothing new, arm no timer */
 };
 
 static double
@@ -112,6 +114,12 @@ on_curl_socket(CURL *easy, curl_socket_t fd, int what, void *userp, void *socket
 	}
 	int events = ((what & CURL_POLL_IN) ? S3_IO_READ : 0) |
 		     ((what & CURL_POLL_OUT) ? S3_IO_WRITE : 0);
+	if (d->closing) {
+		/* libcurl 8.x reports the sockets of cached connections while it shuts them down in
+		 * curl_multi_cleanup, and does that shutdown itself: watching them would only start
+		 * fibers for sockets about to close. */
+		return 0;
+	}
 	if (watch != NULL)
 		return ops->io_update(d->reactor.ud, watch, events);
 	watch = ops->io_subscribe(d->reactor.ud, fd, events, on_socket_ready, d);
@@ -127,6 +135,8 @@ on_curl_timer(CURLM *multi, long timeout_ms, void *userp)
 {
 	(void)multi;
 	struct s3_multi_driver *d = userp;
+	if (d->closing)
+		return 0;
 	if (timeout_ms < 0) {
 		d->reactor.ops->timer_cancel(d->reactor.ud);
 		return 0;
@@ -164,6 +174,7 @@ s3_multi_driver_delete(struct s3_multi_driver *d)
 	if (d == NULL)
 		return;
 	/* Closing cached connections may still report sockets to remove: the reactor is alive. */
+	d->closing = true;
 	curl_multi_cleanup(d->multi);
 	d->reactor.ops->timer_cancel(d->reactor.ud);
 	free(d->deferred);

@@ -4,8 +4,15 @@
  * yield. State lives in the structs and is re-checked after every wake-up, because coio_wait()
  * returns 0 alike for a timeout, a fiber_wakeup() and a cancel.
  *
- * Ownership: a watch fiber owns and frees its watch; the timer fiber owns and frees the reactor.
- * Unsubscribe and destroy only mark and wake, so no fiber is ever woken after it has exited.
+ * Ownership: a watch has two owners, its fiber and the driver (until io_unsubscribe or destroy);
+ * the reactor has two, the timer fiber and the client (until destroy). Whoever lets go last frees
+ * the struct, and a fiber that exits clears its pointer first, so no fiber is ever woken after it
+ * has exited. A fiber exits early when it is cancelled and no fresh fiber can take over: at
+ * shutdown (3.1+ cancels every fiber and refuses fiber_new) or out of memory. The struct then
+ * stays valid for the other owner; a later io_update/timer_start tries to start a fiber again.
+ *
+ * Nothing here may run inside a Lua __gc finalizer (Tarantool 2.6.1+ panics on a fiber switch
+ * there, and fiber_start switches): clients are torn down on a fiber (see shared_client.c).
  */
 #include "reactor_tarantool.h"
 
@@ -21,8 +28,8 @@ struct tnt_reactor;
 struct tnt_watch {
 	int fd;
 	int events;
-	bool removed;
-	struct fiber *fiber;
+	bool removed;                  /* the driver let go: io_unsubscribe or destroy */
+	struct fiber *fiber;           /* NULL once the watch fiber has exited */
 	s3_io_cb cb;
 	void *arg;
 	struct tnt_reactor *reactor;   /* NULL once the reactor is gone */
@@ -30,9 +37,9 @@ struct tnt_watch {
 };
 
 struct tnt_reactor {
-	struct fiber *timer_fiber;
+	struct fiber *timer_fiber;     /* NULL once the timer fiber has exited */
 	bool timer_armed;
-	bool stopping;
+	bool stopping;                 /* the client let go: destroy */
 	double deadline;               /* clock_monotonic() seconds */
 	s3_timer_cb timer_cb;
 	void *timer_arg;
@@ -85,8 +92,9 @@ watch_fiber_f(va_list ap)
 			/* coio_wait() would return at once forever: a fresh fiber takes the socket over. */
 			if (watch_fiber_start(w) == 0)
 				return 0;
-			w->removed = true;
-			break;
+			/* Refused (shutdown): the socket goes unwatched; the driver still owns the watch. */
+			w->fiber = NULL;
+			return 0;
 		}
 		if (w->events == 0) {
 			/* Paused by libcurl: nothing to wait for until io_update() wakes us. */
@@ -100,7 +108,7 @@ watch_fiber_f(va_list ap)
 		if (ready != 0)
 			w->cb(w->fd, ready, w->arg);
 	}
-	watch_unlink(w);
+	/* The driver let go while we waited: we are the last owner. */
 	free(w);
 	return 0;
 }
@@ -134,6 +142,11 @@ io_update(void *ud, void *watch, int events)
 {
 	(void)ud;
 	struct tnt_watch *w = watch;
+	if (w->fiber == NULL) {
+		/* Its fiber was cancelled and could not be replaced then: try again now. */
+		w->events = events;
+		return watch_fiber_start(w);
+	}
 	if (w->events == events)
 		return 0;
 	w->events = events;
@@ -142,15 +155,24 @@ io_update(void *ud, void *watch, int events)
 	return 0;
 }
 
+/* The driver lets go of w: the fiber frees it on its way out, or w is freed now if it has none. */
+static void
+watch_release(struct tnt_watch *w)
+{
+	w->removed = true;
+	watch_unlink(w);
+	if (w->fiber == NULL)
+		free(w);
+	else
+		wake(w->fiber);
+}
+
 static void
 io_unsubscribe(void *ud, void *watch)
 {
 	(void)ud;
-	struct tnt_watch *w = watch;
 	/* The fiber exits without touching the fd, which libcurl may close and reuse right away. */
-	w->removed = true;
-	watch_unlink(w);
-	wake(w->fiber);
+	watch_release(watch);
 }
 
 static int timer_fiber_f(va_list ap);
@@ -175,7 +197,9 @@ timer_fiber_f(va_list ap)
 		if (fiber_is_cancelled()) {
 			if (timer_fiber_start(r) == 0)
 				return 0;
-			break;
+			/* Refused (shutdown): the client still owns the reactor and may call it. */
+			r->timer_fiber = NULL;
+			return 0;
 		}
 		if (!r->timer_armed) {
 			fired_last_round = false;
@@ -199,6 +223,7 @@ timer_fiber_f(va_list ap)
 		fired_last_round = true;
 		r->timer_cb(r->timer_arg);
 	}
+	/* The client let go while we waited: we are the last owner. */
 	free(r);
 	return 0;
 }
@@ -211,6 +236,8 @@ timer_start(void *ud, long ms, s3_timer_cb cb, void *arg)
 	r->timer_arg = arg;
 	r->deadline = clock_monotonic() + (double)ms / 1000.0;
 	r->timer_armed = true;
+	if (r->timer_fiber == NULL)
+		return timer_fiber_start(r);
 	wake(r->timer_fiber);
 	return 0;
 }
@@ -229,18 +256,14 @@ static void
 destroy(void *ud)
 {
 	struct tnt_reactor *r = ud;
-	for (struct tnt_watch *w = r->watches; w != NULL;) {
-		struct tnt_watch *next = w->next;
-		w->removed = true;
-		w->reactor = NULL;
-		w->prev = w->next = NULL;
-		wake(w->fiber);
-		w = next;
-	}
-	r->watches = NULL;
+	while (r->watches != NULL)
+		watch_release(r->watches);
 	r->timer_armed = false;
 	r->stopping = true;
-	wake(r->timer_fiber);
+	if (r->timer_fiber == NULL)
+		free(r);
+	else
+		wake(r->timer_fiber);
 }
 
 static const struct s3_reactor_ops tarantool_reactor_ops = {

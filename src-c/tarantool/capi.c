@@ -5,6 +5,7 @@
 #include <string.h>
 #include <tarantool/lauxlib.h>
 #include <tarantool/lua.h>
+#include <tarantool/module.h>
 
 #include "core/request.h"
 #include "highlevel/sink_source.h"
@@ -88,8 +89,10 @@ api_client_from_lua(struct lua_State *L, int idx, struct s3_tarantool_error *err
 static void
 api_client_unref(struct s3_tarantool_client *client)
 {
-	if (client != NULL && pthread_equal(pthread_self(), tx_thread))
+	if (client != NULL && pthread_equal(pthread_self(), tx_thread)) {
 		s3_shared_client_unref(client);
+		s3_shared_client_reap();
+	}
 }
 
 static int
@@ -111,6 +114,8 @@ check_transfer(struct s3_tarantool_client *client, const char *bucket, const cha
 		problem = "fd must be an open file descriptor";
 	else if (opts != NULL && opts->size < sizeof(struct s3_tarantool_transfer_opts))
 		problem = "opts->size must be sizeof(struct s3_tarantool_transfer_opts)";
+	else if (box_txn())
+		problem = S3_NO_YIELD_MESSAGE;
 	if (problem != NULL) {
 		set_error(err, S3_ERR_INVALID_ARGUMENT, problem);
 		return -1;
@@ -126,6 +131,7 @@ run(struct s3_tarantool_client *client, const struct s3_request_spec *spec, uint
 	struct s3_error core_err;
 	/* The request must not outlive the client even if Lua lets go meanwhile. */
 	s3_shared_client_ref(client);
+	s3_shared_client_reap();
 	struct s3_request *req = s3_request_new(client->core, spec, &core_err);
 	int rc = -1;
 	if (req == NULL) {
@@ -144,6 +150,7 @@ run(struct s3_tarantool_client *client, const struct s3_request_spec *spec, uint
 		s3_request_free(req);
 	}
 	s3_shared_client_unref(client);
+	s3_shared_client_reap();
 	return rc;
 }
 

@@ -115,6 +115,7 @@ static int
 lua_client_new(lua_State *L)
 {
 	luaL_checktype(L, 1, LUA_TTABLE);
+	s3_shared_client_reap();
 	const char *addressing = opt_string(L, 1, "addressing", "path");
 	if (strcmp(addressing, "path") != 0 && strcmp(addressing, "virtual") != 0)
 		return luaL_error(L, "s3.native: addressing must be 'path' or 'virtual'");
@@ -149,6 +150,7 @@ lua_client_new(lua_State *L)
 	return 1;
 }
 
+/* Runs inside the Lua GC, also at exit (lua_close, 3.3+): only lets go, see shared_client.h. */
 static int
 lua_client_gc(lua_State *L)
 {
@@ -179,6 +181,7 @@ lua_client_stats(lua_State *L)
 	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
 	if (lc->shared == NULL)
 		return luaL_error(L, "s3.native: the client is closed");
+	s3_shared_client_reap();
 	struct s3_client *core = lc->shared->core;
 	struct s3_multi_driver_stats stats;
 	s3_multi_driver_stats(core->driver, &stats);
@@ -253,6 +256,15 @@ lua_client_request(lua_State *L)
 	luaL_checktype(L, 2, LUA_TTABLE);
 	if (lc->shared == NULL)
 		return luaL_error(L, "s3.native: the client is closed");
+	s3_shared_client_reap();
+	if (box_txn()) {
+		/* The first yield there crashes Tarantool 2.6 or aborts the transaction. */
+		struct s3_error err;
+		s3_error_set(&err, S3_ERR_INVALID_ARGUMENT, 0, "%s", S3_NO_YIELD_MESSAGE);
+		lua_pushnil(L);
+		push_error(L, &err);
+		return 2;
+	}
 
 	struct s3_request_spec spec = {
 		.method = opt_string(L, 2, "method", "GET"),
@@ -334,12 +346,27 @@ lua_client_request(lua_State *L)
 static int
 lua_set_default(lua_State *L)
 {
-	if (lua_isnoneornil(L, 1)) {
-		s3_capi_set_default_client(NULL);
-		return 0;
-	}
-	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
-	s3_capi_set_default_client(lc->shared);
+	struct lua_client *lc = lua_isnoneornil(L, 1) ? NULL : luaL_checkudata(L, 1, CLIENT_METATABLE);
+	s3_capi_set_default_client(lc != NULL ? lc->shared : NULL);
+	s3_shared_client_reap();
+	return 0;
+}
+
+/* native.can_yield() -> false inside a transaction (box.begin, triggers such as before_replace
+ * and on_replace), where a transfer must not run: the Lua layer refuses before it touches files. */
+static int
+lua_can_yield(lua_State *L)
+{
+	lua_pushboolean(L, !box_txn());
+	return 1;
+}
+
+/* native.reap(): tears down the clients let go since the last call into the module. */
+static int
+lua_reap(lua_State *L)
+{
+	(void)L;
+	s3_shared_client_reap();
 	return 0;
 }
 
@@ -367,6 +394,10 @@ luaopen_s3_native(lua_State *L)
 	lua_setfield(L, -2, "client_new");
 	lua_pushcfunction(L, lua_set_default);
 	lua_setfield(L, -2, "set_default");
+	lua_pushcfunction(L, lua_can_yield);
+	lua_setfield(L, -2, "can_yield");
+	lua_pushcfunction(L, lua_reap);
+	lua_setfield(L, -2, "reap");
 	lua_pushlightuserdata(L, (void *)s3_capi_get());
 	lua_setfield(L, -2, "c_api");
 	lua_pushstring(L, s3_library_transport_version());

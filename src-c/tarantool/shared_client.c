@@ -4,6 +4,10 @@
 
 #include "core/client.h"
 
+/* The clients let go and waiting for s3_shared_client_reap (module state: the finalizer that
+ * lets one go has nowhere else to put it). */
+static struct s3_tarantool_client *released;
+
 struct s3_tarantool_client *
 s3_shared_client_new(struct s3_client *core)
 {
@@ -14,6 +18,7 @@ s3_shared_client_new(struct s3_client *core)
 	}
 	client->core = core;
 	client->refs = 1;
+	client->next_released = NULL;
 	client->n_spare = 0;
 	return client;
 }
@@ -29,11 +34,22 @@ s3_shared_client_unref(struct s3_tarantool_client *client)
 {
 	if (client == NULL || --client->refs > 0)
 		return;
-	/* Every request holds a reference through its caller, so none is in flight here. */
-	s3_client_delete(client->core);
-	for (unsigned i = 0; i < client->n_spare; i++)
-		s3_buf_free(&client->spare[i]);
-	free(client);
+	client->next_released = released;
+	released = client;
+}
+
+void
+s3_shared_client_reap(void)
+{
+	while (released != NULL) {
+		struct s3_tarantool_client *client = released;
+		released = client->next_released;
+		/* Every request holds a reference through its caller, so none is in flight here. */
+		s3_client_delete(client->core);
+		for (unsigned i = 0; i < client->n_spare; i++)
+			s3_buf_free(&client->spare[i]);
+		free(client);
+	}
 }
 
 struct s3_buf

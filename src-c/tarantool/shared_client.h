@@ -1,5 +1,12 @@
-/* A core client shared between its Lua object and C modules using the C API: freed when the last
- * of them lets go, so a module may keep using a client whose Lua object was collected. */
+/* A core client shared between its Lua object and C modules using the C API: torn down after the
+ * last of them lets go, so a module may keep using a client whose Lua object was collected.
+ *
+ * The last reference often goes inside a Lua __gc finalizer, where Tarantool (2.6.1+) panics on a
+ * fiber switch, and tearing down a client wakes and starts fibers (libcurl 8.x reports the
+ * sockets of cached connections while closing them). So letting go never tears down: it queues
+ * the client, and s3_shared_client_reap(), called on the module's entry points from a fiber, does
+ * the teardown. A client let go at exit (3.3+ runs every __gc in lua_close) is never torn down:
+ * the process ends. */
 #ifndef S3_TARANTOOL_SHARED_CLIENT_H
 #define S3_TARANTOOL_SHARED_CLIENT_H
 
@@ -17,6 +24,7 @@ struct s3_client;
 struct s3_tarantool_client {
 	struct s3_client *core;
 	unsigned refs;
+	struct s3_tarantool_client *next_released; /* in the queue of clients to tear down */
 	struct s3_buf spare[S3_SPARE_BUFFERS];
 	unsigned n_spare;
 };
@@ -25,7 +33,12 @@ struct s3_tarantool_client {
  * then deleted). */
 struct s3_tarantool_client *s3_shared_client_new(struct s3_client *core);
 void s3_shared_client_ref(struct s3_tarantool_client *client);
+/* Safe anywhere, a __gc finalizer included: creates, switches and wakes no fiber. */
 void s3_shared_client_unref(struct s3_tarantool_client *client);
+/* Tears down the clients let go since the last call. Only from a fiber, never from a finalizer
+ * or a loop callback. */
+void s3_shared_client_reap(void);
+
 
 /* A buffer for a response body: a spare one when there is one, else an empty one. */
 struct s3_buf s3_shared_client_take_buffer(struct s3_tarantool_client *client);

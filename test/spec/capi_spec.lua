@@ -7,11 +7,14 @@ local h = dofile('test/spec/helper.lua')
 
 local MiB = 1024 * 1024
 local HEADER_DIR = fio.abspath('.rocks/lib/tarantool/s3/include')
+-- The headers of the Tarantool under test (test/run_all.sh sets it), never whatever /usr/include
+-- holds: a module must be built for the Tarantool it runs in.
+local TARANTOOL_INCLUDE_DIR = os.getenv('TARANTOOL_INCLUDE_DIR') or '/usr/include'
 
 local function build(source_dir, build_dir)
-    local cmd = string.format('cmake -S %q -B %q -DS3_INCLUDE_DIR=%q > %q/cmake.log 2>&1 && ' ..
-        'cmake --build %q >> %q/cmake.log 2>&1', source_dir, build_dir, HEADER_DIR, build_dir,
-        build_dir, build_dir)
+    local cmd = string.format('cmake -S %q -B %q -DS3_INCLUDE_DIR=%q -DTARANTOOL_INCLUDE_DIR=%q ' ..
+        '> %q/cmake.log 2>&1 && cmake --build %q >> %q/cmake.log 2>&1', source_dir, build_dir,
+        HEADER_DIR, TARANTOOL_INCLUDE_DIR, build_dir, build_dir, build_dir)
     fio.mktree(build_dir)
     if os.execute(cmd) ~= 0 then
         error('build of ' .. source_dir .. ' failed:\n' .. h.read_file(build_dir .. '/cmake.log'))
