@@ -8,7 +8,7 @@ local function __TS__Class(self)
 end
 -- End of Lua Library inline imports
 local ____exports = {}
-local ____self, failure, perform, requestHeaders, objectInfo, putInfo, bodyBytes, osError, discardTemp, deleteResource, BACKOFF_BASE, BACKOFF_CAP, GET_TO_FILE_OPTS, GET_OPTS, PUT_OPTS, SIMPLE_OPTS, CREATE_BUCKET_OPTS, META_PREFIX
+local ____self, failure, refusedHere, perform, requestHeaders, objectInfo, putInfo, bodyBytes, osError, discardTemp, deleteResource, BACKOFF_BASE, BACKOFF_CAP, GET_TO_FILE_OPTS, GET_OPTS, PUT_OPTS, SIMPLE_OPTS, CREATE_BUCKET_OPTS, META_PREFIX
 local native = require("s3.native")
 local fiber = require("fiber")
 local fio = require("fio")
@@ -34,6 +34,12 @@ function ____self(c, method)
 end
 function failure(err)
     return nil, err
+end
+function refusedHere(fn, bucket, key)
+    if native.can_yield() then
+        return nil
+    end
+    return newError("InvalidArgument", (fn .. " cannot run inside a transaction or a box trigger (a transfer yields): ") .. "start it in a fiber of its own (fiber.create) instead", bucket, key)
 end
 function perform(client, req, bucket, key, beforeRetry)
     local retries = client._cfg.retries
@@ -128,6 +134,10 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
     local p = checkName(fn, "path", path)
     local o = checkOpts(fn, opts, GET_TO_FILE_OPTS)
     local headers = checkStringMap(fn, "opts.headers", o.headers)
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
     local tmp = ""
     local fh
     local openErr
@@ -243,6 +253,10 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
     local p = checkName(fn, "path", path)
     local o = checkOpts(fn, opts, PUT_OPTS)
     local headers = requestHeaders(fn, o)
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
     local fh, openErr = fio.open(p, {"O_RDONLY"})
     if fh == nil then
         return failure(newError(
@@ -298,6 +312,10 @@ function ____exports.getObject(client, fn, bucket, key, opts)
     if range ~= nil then
         headers.range = range
     end
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
     local resp, err = perform(client, {
         method = "GET",
         bucket = b,
@@ -319,6 +337,10 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
     end
     local o = checkOpts(fn, opts, PUT_OPTS)
     local headers = requestHeaders(fn, o)
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
     local resp, err = perform(client, {
         method = "PUT",
         bucket = b,
@@ -337,6 +359,10 @@ function ____exports.headObject(client, fn, bucket, key, opts)
     local k = checkName(fn, "key", key)
     local o = checkOpts(fn, opts, SIMPLE_OPTS)
     local headers = requestHeaders(fn, o)
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
     local resp, err = perform(client, {
         method = "HEAD",
         bucket = b,
@@ -351,6 +377,10 @@ function ____exports.headObject(client, fn, bucket, key, opts)
 end
 function deleteResource(client, fn, b, k, opts)
     local o = checkOpts(fn, opts, SIMPLE_OPTS)
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
     local resp, err = perform(
         client,
         {
@@ -383,6 +413,10 @@ function ____exports.createBucket(client, fn, bucket, opts)
     local b = checkName(fn, "bucket", bucket)
     local o = checkOpts(fn, opts, CREATE_BUCKET_OPTS)
     local headers = requestHeaders(fn, o)
+    local refused = refusedHere(fn, b, nil)
+    if refused ~= nil then
+        return failure(refused)
+    end
     local constraint = o.location_constraint
     if constraint == nil and client._cfg.aws_endpoint and client._cfg.region ~= "us-east-1" then
         constraint = client._cfg.region

@@ -89,6 +89,19 @@ function failure(err: S3Error): Failure {
 }
 
 /**
+ * Inside a transaction or a box trigger no fiber may yield (2.6 crashes on the first yield, a
+ * memtx transaction is aborted), and every call yields: refused before anything is touched.
+ */
+function refusedHere(fn: string, bucket: string, key: string | undefined): S3Error | undefined {
+    if (native.can_yield()) {
+        return undefined;
+    }
+    return newError("InvalidArgument",
+        `${fn} cannot run inside a transaction or a box trigger (a transfer yields): ` +
+        "start it in a fiber of its own (fiber.create) instead", bucket, key);
+}
+
+/**
  * Runs `req`, retrying retryable failures up to the client's `retries` times with backoff.
  * `beforeRetry` runs before every repeated attempt (e.g. to truncate a sink file) and may fail it.
  */
@@ -217,6 +230,10 @@ export function getToFile(
     const p = checkName(fn, "path", path);
     const o = checkOpts(fn, opts, GET_TO_FILE_OPTS);
     const headers = checkStringMap(fn, "opts.headers", o.get("headers"));
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
 
     // A temporary file beside the target, so that the final rename stays on one file system.
     let tmp = "";
@@ -294,6 +311,10 @@ export function putFromFile(
     const p = checkName(fn, "path", path);
     const o = checkOpts(fn, opts, PUT_OPTS);
     const headers = requestHeaders(fn, o);
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
 
     const [fh, openErr] = fio.open(p, ["O_RDONLY"]);
     if (fh === undefined) {
@@ -343,6 +364,10 @@ export function getObject(
     if (range !== undefined) {
         headers.set("range", range);
     }
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
     const [resp, err] = perform(client, { method: "GET", bucket: b, key: k, headers: headers,
         timeout: o.get("timeout") as number | undefined }, b, k);
     if (resp === undefined) {
@@ -362,6 +387,10 @@ export function putObject(
     }
     const o = checkOpts(fn, opts, PUT_OPTS);
     const headers = requestHeaders(fn, o);
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
     const [resp, err] = perform(client, { method: "PUT", bucket: b, key: k, headers: headers, body: body,
         timeout: o.get("timeout") as number | undefined }, b, k);
     if (resp === undefined) {
@@ -377,6 +406,10 @@ export function headObject(
     const k = checkName(fn, "key", key);
     const o = checkOpts(fn, opts, SIMPLE_OPTS);
     const headers = requestHeaders(fn, o);
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
     const [resp, err] = perform(client, { method: "HEAD", bucket: b, key: k, headers: headers,
         timeout: o.get("timeout") as number | undefined }, b, k);
     if (resp === undefined) {
@@ -390,6 +423,10 @@ function deleteResource(
     client: Client, fn: string, b: string, k: string | undefined, opts: unknown
 ): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
     const o = checkOpts(fn, opts, SIMPLE_OPTS);
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
     const [resp, err] = perform(client, { method: "DELETE", bucket: b, key: k, headers: requestHeaders(fn, o),
         timeout: o.get("timeout") as number | undefined }, b, k);
     if (resp === undefined) {
@@ -412,6 +449,10 @@ export function createBucket(
     const b = checkName(fn, "bucket", bucket);
     const o = checkOpts(fn, opts, CREATE_BUCKET_OPTS);
     const headers = requestHeaders(fn, o);
+    const refused = refusedHere(fn, b, undefined);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
     // AWS wants the region named outside us-east-1; other stores have their own region names,
     // so a constraint goes to a custom endpoint only when asked for.
     let constraint = o.get("location_constraint") as string | undefined;

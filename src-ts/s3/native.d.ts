@@ -79,6 +79,12 @@ declare module "s3.native" {
     /** Raises on a malformed configuration. */
     export function client_new(this: void, cfg: NativeConfig): NativeClient;
 
+    /** False inside a transaction or a box trigger, where no fiber may yield. */
+    export function can_yield(this: void): boolean;
+
+    /** Tears down the clients collected since the last call into the module (it happens on every call). */
+    export function reap(this: void): void;
+
     /** The client the C API (s3-tarantool.h) hands out as the default one; nil for none. */
     export function set_default(this: void, client?: NativeClient): void;
 }

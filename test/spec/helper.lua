@@ -119,4 +119,37 @@ function M.ticker()
     return state
 end
 
+-- Runs a script in a child tarantool (the one under test, TARANTOOL_BIN), so that a crash or a
+-- hang fails one test instead of killing the runner. Returns the combined output and popen's
+-- wait() status; raises when the child runs past deadline seconds (it is killed then).
+-- on_output(text so far, ph) sees the output as it arrives, to signal the child, say.
+function M.run_child(args, on_output, deadline)
+    local popen = require('popen')
+    local argv = {os.getenv('TARANTOOL_BIN') or 'tarantool'}
+    for _, a in ipairs(args) do table.insert(argv, a) end
+    for i, a in ipairs(argv) do argv[i] = string.format('%q', a) end
+    local ph = assert(popen.shell('exec ' .. table.concat(argv, ' ') .. ' 2>&1', 'r'))
+    deadline = deadline or 60
+    local chunks, ends = {}, clock.monotonic() + deadline
+    while true do
+        local left = ends - clock.monotonic()
+        if left <= 0 then
+            ph:kill()
+            ph:wait()
+            ph:close()
+            error(string.format('%s: no exit within %d s; output:\n%s', args[1], deadline,
+                table.concat(chunks)))
+        end
+        local chunk = ph:read({timeout = math.min(left, 1)})
+        if chunk == '' then break end
+        if chunk ~= nil then
+            table.insert(chunks, chunk)
+            if on_output then on_output(table.concat(chunks), ph) end
+        end
+    end
+    local status = ph:wait()
+    ph:close()
+    return table.concat(chunks), status
+end
+
 return M

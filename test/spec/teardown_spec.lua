@@ -5,41 +5,8 @@
 -- 2.6.1+ panics on a fiber switch inside __gc, 3.1+ cancels every fiber at shutdown and 3.3+ runs
 -- every __gc at exit: each case must exit 0 on every version of the matrix.
 local popen = require('popen')
-local clock = require('clock')
 local fiber = require('fiber')
 local h = dofile('test/spec/helper.lua')
-
-local TARANTOOL = os.getenv('TARANTOOL_BIN') or 'tarantool'
-local CASE_DEADLINE = 60
-
--- Runs a case; returns its combined output and wait() status. on_output(text, ph) sees the
--- output as it arrives (to signal the child once it is ready).
-local function run_case(args, on_output)
-    local argv = {TARANTOOL}
-    for _, a in ipairs(args) do table.insert(argv, a) end
-    for i, a in ipairs(argv) do argv[i] = string.format('%q', a) end
-    local ph = assert(popen.shell('exec ' .. table.concat(argv, ' ') .. ' 2>&1', 'r'))
-    local chunks, deadline = {}, clock.monotonic() + CASE_DEADLINE
-    while true do
-        local left = deadline - clock.monotonic()
-        if left <= 0 then
-            ph:kill()
-            ph:wait()
-            ph:close()
-            error(string.format('%s: no exit within %d s; output:\n%s', args[1], CASE_DEADLINE,
-                table.concat(chunks)))
-        end
-        local chunk = ph:read({timeout = math.min(left, 1)})
-        if chunk == '' then break end
-        if chunk ~= nil then
-            table.insert(chunks, chunk)
-            if on_output then on_output(table.concat(chunks), ph) end
-        end
-    end
-    local status = ph:wait()
-    ph:close()
-    return table.concat(chunks), status
-end
 
 local function assert_clean_exit(output, status)
     assert.are.equal('exited', status.state, output)
@@ -55,32 +22,32 @@ describe('teardown on Tarantool ' .. (require('tarantool').version), function()
     end
 
     it('a client collected with cached HTTP and HTTPS connections', function()
-        assert_clean_exit(run_case({'test/teardown/gc_cached_connections.lua'}))
+        assert_clean_exit(h.run_child({'test/teardown/gc_cached_connections.lua'}))
     end)
 
     it('a client dropped while its requests are in flight', function()
-        assert_clean_exit(run_case({'test/teardown/gc_in_flight.lua'}))
+        assert_clean_exit(h.run_child({'test/teardown/gc_in_flight.lua'}))
     end)
 
     it('os.exit with clients idle', function()
-        assert_clean_exit(run_case({'test/teardown/exit_with_clients.lua', 'os.exit', 'idle'}))
+        assert_clean_exit(h.run_child({'test/teardown/exit_with_clients.lua', 'os.exit', 'idle'}))
     end)
 
     it('the end of the script with clients idle: the process exits by itself', function()
-        assert_clean_exit(run_case({'test/teardown/exit_with_clients.lua', 'end', 'idle'}))
+        assert_clean_exit(h.run_child({'test/teardown/exit_with_clients.lua', 'end', 'idle'}))
     end)
 
     it('os.exit with clients mid-transfer and fibers waiting on them', function()
-        assert_clean_exit(run_case({'test/teardown/exit_with_clients.lua', 'os.exit', 'busy'}))
+        assert_clean_exit(h.run_child({'test/teardown/exit_with_clients.lua', 'os.exit', 'busy'}))
     end)
 
     it('s3.cfg replacing the default client while transfers run on the old one', function()
-        assert_clean_exit(run_case({'test/teardown/cfg_replaced.lua'}))
+        assert_clean_exit(h.run_child({'test/teardown/cfg_replaced.lua'}))
     end)
 
     it('SIGTERM with clients idle and mid-transfer', function()
         local signalled = false
-        local output, status = run_case({'test/teardown/sigterm.lua'}, function(text, ph)
+        local output, status = h.run_child({'test/teardown/sigterm.lua'}, function(text, ph)
             if not signalled and text:find('ready', 1, true) then
                 signalled = true
                 fiber.sleep(0.05)
