@@ -5,13 +5,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-    tarantool tarantool-dev lua-busted
+    lua-busted
     cmake make gcc pkg-config
     libcurl4-openssl-dev libssl-dev libexpat1-dev
     ceph-mon ceph-osd radosgw ceph-common
     python3 curl git valgrind openssl
     nginx awscli time
 )
+# Debian's Tarantool only where none is there: make TARANTOOL=... and the official images bring
+# their own (with headers); Debian's tarantool needs tarantool-dev for its headers.
+if ! command -v "${TARANTOOL:-tarantool}" >/dev/null 2>&1; then
+    packages+=(tarantool tarantool-dev)
+elif ! (source tools/tarantool_env.sh) >/dev/null 2>&1; then
+    packages+=(tarantool-dev)
+fi
 # What the release builds of Tarantool 2.11/3.x (../shared/tarantool, official packages) need to run.
 tarantool_runtime=(libicu72 zlib1g libyaml-0-2 libreadline8 libtinfo6 libssl3 libzstd1 ca-certificates libgomp1)
 if [ "${1:-}" = --tarantool-runtime ]; then
