@@ -8,8 +8,9 @@ local function __TS__Class(self)
 end
 -- End of Lua Library inline imports
 local ____exports = {}
-local ____self, failure, refusedHere, perform, requestHeaders, objectInfo, putInfo, bodyBytes, osError, discardTemp, deleteResource, BACKOFF_BASE, BACKOFF_CAP, GET_TO_FILE_OPTS, GET_OPTS, PUT_OPTS, SIMPLE_OPTS, CREATE_BUCKET_OPTS, META_PREFIX
+local ____self, failure, refusedHere, perform, requestHeaders, objectInfo, putInfo, bodyBytes, osError, discardTemp, deleteResource, BACKOFF_BASE, BACKOFF_CAP, MIN_ATTEMPT_SECONDS, GET_TO_FILE_OPTS, GET_OPTS, PUT_OPTS, SIMPLE_OPTS, CREATE_BUCKET_OPTS, META_PREFIX
 local native = require("s3.native")
+local clock = require("clock")
 local fiber = require("fiber")
 local fio = require("fio")
 local log = require("log")
@@ -43,9 +44,23 @@ function refusedHere(fn, bucket, key)
 end
 function perform(client, req, bucket, key, beforeRetry)
     local retries = client._cfg.retries
+    local budget = req.timeout or (client._cfg.timeout > 0 and client._cfg.timeout or nil)
+    local deadline = budget ~= nil and clock.monotonic() + budget or nil
     local attempt = 0
     do
         while true do
+            if deadline ~= nil then
+                local left = deadline - clock.monotonic()
+                if left < MIN_ATTEMPT_SECONDS then
+                    return nil, newError(
+                        "Timeout",
+                        ("the call's deadline (timeout = " .. tostring(budget)) .. " s) passed before the request was sent",
+                        bucket,
+                        key
+                    )
+                end
+                req.timeout = left
+            end
             local resp, nerr = client._native:request(req)
             if resp ~= nil then
                 return resp, nil
@@ -58,6 +73,9 @@ function perform(client, req, bucket, key, beforeRetry)
                 BACKOFF_CAP,
                 BACKOFF_BASE * math.pow(2, attempt)
             )
+            if deadline ~= nil and clock.monotonic() + delay + MIN_ATTEMPT_SECONDS >= deadline then
+                return nil, err
+            end
             log.verbose(
                 "s3: %s %s/%s failed (%s), retry %d of %d in %.3f s",
                 req.method,
@@ -68,7 +86,10 @@ function perform(client, req, bucket, key, beforeRetry)
                 retries,
                 delay
             )
-            fiber.sleep(delay)
+            local slept = pcall(fiber.sleep, delay)
+            if not slept then
+                return nil, newError("Cancelled", "the fiber was cancelled between retries", bucket, key)
+            end
             attempt = attempt + 1
             if beforeRetry ~= nil then
                 local e = beforeRetry()
@@ -526,6 +547,7 @@ end
 function Client.prototype.stats(self)
     return ____self(self, "stats")._native:stats()
 end
+MIN_ATTEMPT_SECONDS = 0.001
 local function optTypes(...)
     local names = {...}
     local t = {}

@@ -15,6 +15,7 @@ ____exports.DEFAULTS = {
     region = "us-east-1",
     connect_timeout = 10,
     timeout = 0,
+    idle_timeout = 30,
     max_connections = 64,
     retries = 3,
     part_size = 8 * MiB,
@@ -32,6 +33,7 @@ OPTION_TYPES.session_token = "string"
 OPTION_TYPES.addressing = "string"
 OPTION_TYPES.connect_timeout = "nonnegative"
 OPTION_TYPES.timeout = "nonnegative"
+OPTION_TYPES.idle_timeout = "nonnegative"
 OPTION_TYPES.max_connections = "integer"
 OPTION_TYPES.retries = "integer"
 OPTION_TYPES.part_size = "integer"
@@ -143,6 +145,7 @@ function ____exports.resolveConfig(fn, opts)
     end
     local connectTimeout = c.connect_timeout or ____exports.DEFAULTS.connect_timeout
     local timeout = c.timeout or ____exports.DEFAULTS.timeout
+    local idleTimeout = c.idle_timeout or ____exports.DEFAULTS.idle_timeout
     local maxConnections = c.max_connections or ____exports.DEFAULTS.max_connections
     checkRange(
         fn,
@@ -202,6 +205,7 @@ function ____exports.resolveConfig(fn, opts)
         addressing = addressing,
         connect_timeout = connectTimeout,
         timeout = timeout,
+        idle_timeout = idleTimeout,
         max_connections = maxConnections,
         retries = retries,
         part_size = partSize,
@@ -223,6 +227,7 @@ function ____exports.nativeConfig(cfg)
         addressing = cfg.addressing,
         connect_timeout = cfg.connect_timeout,
         timeout = cfg.timeout,
+        idle_timeout = cfg.idle_timeout,
         max_connections = cfg.max_connections,
         verify_peer = cfg.verify_peer,
         ca_file = cfg.ca_file,

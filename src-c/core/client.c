@@ -133,6 +133,7 @@ s3_client_new(const struct s3_client_config *config, struct s3_reactor reactor, 
 	c->verify_peer = config->verify_peer;
 	c->connect_timeout_ms = config->connect_timeout_ms;
 	c->timeout_ms = config->timeout_ms;
+	c->idle_timeout_s = config->idle_timeout_s;
 	c->driver = s3_multi_driver_new(c->reactor, config->max_connections, s3_request_transfer_done);
 	if (c->driver == NULL) {
 		s3_error_set(err, S3_ERR_NO_MEMORY, 0, "cannot create the libcurl multi handle");

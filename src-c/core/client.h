@@ -19,7 +19,9 @@ struct s3_client_config {
 	bool virtual_addressing;       /* bucket.host/key instead of host/bucket/key */
 	long connect_timeout_ms;       /* 0: libcurl's default */
 	long timeout_ms;               /* whole request; 0: none */
-	long max_connections;          /* per client; 0: unlimited */
+	long max_connections;          /* connections kept for reuse; 0: libcurl's default. The
+					* Tarantool layer admits at most this many requests at once. */
+	long idle_timeout_s;           /* fail a transfer when no byte moved for this long; 0: never */
 	bool verify_peer;
 	const char *ca_file;           /* NULL: system store */
 	const char *proxy;             /* NULL: none (the environment's proxy variables are ignored) */
@@ -42,6 +44,7 @@ struct s3_client {
 	bool verify_peer;
 	long connect_timeout_ms;
 	long timeout_ms;
+	long idle_timeout_s;
 	time_t clock_offset;           /* server time minus ours, learnt from RequestTimeTooSkewed */
 	struct s3_sigv4_key_cache key_cache;
 	struct s3_reactor reactor;

@@ -313,6 +313,11 @@ settle(struct s3_request *req, CURLcode result)
 		if (strcmp(code, S3_ERR_IO) == 0 && req->io_errno != 0) {
 			s3_error_set(&req->error, code, 0, "%s", strerror(req->io_errno));
 			req->error.sys_errno = req->io_errno;
+		} else if (result == CURLE_OPERATION_TIMEDOUT && req->client->idle_timeout_s > 0 &&
+			   strncmp(req->curl_errbuf, "Operation too slow", 18) == 0) {
+			s3_error_set(&req->error, code, 0,
+				     "the connection stalled: no data moved for %ld s (idle_timeout)",
+				     req->client->idle_timeout_s);
 		} else {
 			s3_error_set(&req->error, code, 0, "%s",
 				     req->curl_errbuf[0] != '\0' ? req->curl_errbuf

@@ -141,6 +141,12 @@ s3_curl_easy_new(struct s3_request *req)
 		curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, client->connect_timeout_ms);
 	if (req->timeout_ms > 0)
 		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
+	if (client->idle_timeout_s > 0) {
+		/* Dead-connection detection: under 1 byte/s for that long, in either direction, also
+		 * while waiting for the answer. A slow but moving transfer is never cut by it. */
+		curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
+		curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, client->idle_timeout_s);
+	}
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, client->verify_peer ? 1L : 0L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, client->verify_peer ? 2L : 0L);
 	if (client->ca_file != NULL)

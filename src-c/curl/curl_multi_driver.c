@@ -161,10 +161,11 @@ s3_multi_driver_new(struct s3_reactor reactor, long max_connections, s3_transfer
 	curl_multi_setopt(d->multi, CURLMOPT_SOCKETDATA, d);
 	curl_multi_setopt(d->multi, CURLMOPT_TIMERFUNCTION, on_curl_timer);
 	curl_multi_setopt(d->multi, CURLMOPT_TIMERDATA, d);
-	if (max_connections > 0) {
-		curl_multi_setopt(d->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_connections);
+	/* Only the cache: a transfer queued inside libcurl for a connection (MAX_TOTAL_CONNECTIONS)
+	 * would run down its time-out before it is sent. Whoever runs requests on the driver bounds
+	 * how many are in flight (the Tarantool layer queues them, see fiber_wait.h). */
+	if (max_connections > 0)
 		curl_multi_setopt(d->multi, CURLMOPT_MAXCONNECTS, max_connections);
-	}
 	return d;
 }
 

@@ -22,7 +22,8 @@ struct s3_multi_driver_stats {
 	double max_action_seconds; /* the longest one */
 };
 
-/* The reactor is borrowed: it must outlive the driver. max_connections 0 means unlimited. */
+/* The reactor is borrowed: it must outlive the driver. max_connections: connections kept for
+ * reuse (0: libcurl's default); the driver does not bound transfers in flight. */
 struct s3_multi_driver *s3_multi_driver_new(struct s3_reactor reactor, long max_connections,
 					    s3_transfer_done_cb done);
 /* No transfer may be in flight. */

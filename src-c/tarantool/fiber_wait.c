@@ -2,7 +2,12 @@
 
 #include <tarantool/module.h>
 
+#include "core/error.h"
 #include "core/request.h"
+#include "tarantool/shared_client.h"
+
+/* fiber_cond_wait_timeout() needs a bound; a wait without a deadline ends by a signal. */
+#define WAIT_UNBOUNDED (100.0 * 365 * 86400)
 
 static void
 on_request_done(struct s3_request *req, void *arg)
@@ -27,4 +32,61 @@ s3_fiber_wait_request(struct s3_request *req)
 		/* Woken by on_request_done, by fiber_cancel(), or spuriously by someone's wakeup. */
 		fiber_yield();
 	}
+}
+
+int
+s3_fiber_take_connection(struct s3_tarantool_client *client, long *timeout_ms, struct s3_error *err)
+{
+	/* Newcomers queue behind waiters, so a freed connection goes to the one waiting longest. */
+	if (client->in_flight < client->max_in_flight && client->waiting == 0) {
+		client->in_flight++;
+		return 0;
+	}
+	double started = clock_monotonic();
+	double limit = *timeout_ms > 0 ? (double)*timeout_ms / 1000.0 : WAIT_UNBOUNDED;
+	int rc = 0;
+	client->waiting++;
+	while (client->in_flight >= client->max_in_flight) {
+		double left = limit - (clock_monotonic() - started);
+		if (fiber_is_cancelled()) {
+			s3_error_set(err, S3_ERR_CANCELLED, 0, "%s", "the request was cancelled");
+			rc = -1;
+			break;
+		}
+		if (left <= 0) {
+			s3_error_set(err, S3_ERR_TIMEOUT, 0,
+				     "the deadline passed while waiting for a free connection "
+				     "(all %u of max_connections busy)", client->max_in_flight);
+			rc = -1;
+			break;
+		}
+		fiber_cond_wait_timeout(client->connection_freed, left);
+	}
+	client->waiting--;
+	if (rc != 0) {
+		/* A signal meant for us must not be lost to those still waiting. */
+		if (client->in_flight < client->max_in_flight)
+			fiber_cond_signal(client->connection_freed);
+		return -1;
+	}
+	client->in_flight++;
+	if (*timeout_ms > 0) {
+		long waited_ms = (long)((clock_monotonic() - started) * 1000.0);
+		if (*timeout_ms - waited_ms < 1) {
+			s3_fiber_give_back_connection(client);
+			s3_error_set(err, S3_ERR_TIMEOUT, 0, "%s",
+				     "the deadline passed while waiting for a free connection");
+			return -1;
+		}
+		*timeout_ms -= waited_ms;
+	}
+	return 0;
+}
+
+void
+s3_fiber_give_back_connection(struct s3_tarantool_client *client)
+{
+	client->in_flight--;
+	if (client->waiting > 0)
+		fiber_cond_signal(client->connection_freed);
 }

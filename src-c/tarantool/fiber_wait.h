@@ -3,6 +3,17 @@
 #define S3_TARANTOOL_FIBER_WAIT_H
 
 struct s3_request;
+struct s3_error;
+struct s3_tarantool_client;
+
+/* Waits, in order of arrival, until the client has a connection for one more request.
+ * *timeout_ms (> 0; 0 or less: none) bounds the wait and is lowered by the time waited, so that
+ * the request gets what is left. Returns 0, or -1 with err filled: Timeout when nothing was free
+ * in time, Cancelled when the fiber was cancelled. Must run in a fiber. */
+int s3_fiber_take_connection(struct s3_tarantool_client *client, long *timeout_ms,
+			     struct s3_error *err);
+/* After the request that took it has ended. */
+void s3_fiber_give_back_connection(struct s3_tarantool_client *client);
 
 /* Starts req and yields until it is done. A cancel of the calling fiber aborts the request at once
  * (it then ends with code Cancelled). Must run in a fiber. */

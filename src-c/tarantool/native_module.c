@@ -2,6 +2,7 @@
  * s3.native: the Lua binding of the core. A request call parks only the calling fiber until the
  * loop finishes the transfer; the bytes go between libcurl and a fd or a C buffer, never through Lua.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tarantool/lauxlib.h>
@@ -83,10 +84,14 @@ opt_boolean(lua_State *L, int table, const char *field, bool fallback)
 	return value;
 }
 
+/* 0 stays 0 (none); anything above 0 is at least 1 ms, never the 0 that means "no limit". */
 static long
 seconds_to_ms(double seconds)
 {
-	return seconds > 0 ? (long)(seconds * 1000.0 + 0.5) : 0;
+	if (seconds <= 0)
+		return 0;
+	long ms = (long)(seconds * 1000.0 + 0.5);
+	return ms > 0 ? ms : 1;
 }
 
 static void
@@ -129,6 +134,7 @@ lua_client_new(lua_State *L)
 		.connect_timeout_ms = seconds_to_ms(opt_number(L, 1, "connect_timeout", 0)),
 		.timeout_ms = seconds_to_ms(opt_number(L, 1, "timeout", 0)),
 		.max_connections = (long)opt_number(L, 1, "max_connections", 0),
+		.idle_timeout_s = (long)ceil(opt_number(L, 1, "idle_timeout", 0)),
 		.verify_peer = opt_boolean(L, 1, "verify_peer", true),
 		.ca_file = opt_string(L, 1, "ca_file", NULL),
 		.proxy = opt_string(L, 1, "proxy", NULL),
@@ -144,7 +150,7 @@ lua_client_new(lua_State *L)
 	struct s3_client *core = s3_client_new(&config, reactor, &err);
 	if (core == NULL)
 		return luaL_error(L, "s3.native: %s", err.message);
-	lc->shared = s3_shared_client_new(core);
+	lc->shared = s3_shared_client_new(core, (unsigned)config.max_connections);
 	if (lc->shared == NULL)
 		return luaL_error(L, "s3.native: out of memory");
 	return 1;
@@ -317,7 +323,15 @@ lua_client_request(lua_State *L)
 	}
 
 	struct s3_error err;
-	struct s3_request *req = s3_request_new(lc->shared->core, &spec, &err);
+	if (spec.timeout_ms < 0)
+		spec.timeout_ms = lc->shared->core->timeout_ms;
+	/* Signed after the wait for a connection, so the signature is as fresh as can be. */
+	struct s3_request *req = NULL;
+	if (s3_fiber_take_connection(lc->shared, &spec.timeout_ms, &err) == 0) {
+		req = s3_request_new(lc->shared->core, &spec, &err);
+		if (req == NULL)
+			s3_fiber_give_back_connection(lc->shared);
+	}
 	if (req == NULL) {
 		if (collected != NULL)
 			s3_shared_client_give_back_buffer(lc->shared, &collected->buf);
@@ -326,6 +340,7 @@ lua_client_request(lua_State *L)
 		return 2;
 	}
 	s3_fiber_wait_request(req);
+	s3_fiber_give_back_connection(lc->shared);
 	const struct s3_error *failure = s3_request_error(req);
 	int results;
 	if (failure != NULL) {

@@ -1,6 +1,7 @@
 #include "shared_client.h"
 
 #include <stdlib.h>
+#include <tarantool/module.h>
 
 #include "core/client.h"
 
@@ -9,16 +10,20 @@
 static struct s3_tarantool_client *released;
 
 struct s3_tarantool_client *
-s3_shared_client_new(struct s3_client *core)
+s3_shared_client_new(struct s3_client *core, unsigned max_in_flight)
 {
-	struct s3_tarantool_client *client = malloc(sizeof(*client));
-	if (client == NULL) {
+	struct s3_tarantool_client *client = calloc(1, sizeof(*client));
+	struct fiber_cond *cond = client != NULL ? fiber_cond_new() : NULL;
+	if (cond == NULL) {
+		free(client);
 		s3_client_delete(core);
 		return NULL;
 	}
 	client->core = core;
 	client->refs = 1;
 	client->next_released = NULL;
+	client->max_in_flight = max_in_flight > 0 ? max_in_flight : (unsigned)-1;
+	client->connection_freed = cond;
 	client->n_spare = 0;
 	return client;
 }
@@ -48,6 +53,8 @@ s3_shared_client_reap(void)
 		s3_client_delete(client->core);
 		for (unsigned i = 0; i < client->n_spare; i++)
 			s3_buf_free(&client->spare[i]);
+		/* No fiber waits on it: a waiting request holds a reference. */
+		fiber_cond_delete(client->connection_freed);
 		free(client);
 	}
 }

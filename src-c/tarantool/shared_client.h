@@ -15,6 +15,7 @@
 #include "core/buf.h"
 
 struct s3_client;
+struct fiber_cond;
 
 /* Response buffers kept for reuse: small GETs then cost no malloc/free pair each, which glibc
  * answers by trimming and re-faulting the heap. */
@@ -25,13 +26,19 @@ struct s3_tarantool_client {
 	struct s3_client *core;
 	unsigned refs;
 	struct s3_tarantool_client *next_released; /* in the queue of clients to tear down */
+	/* Requests on the wire at most (max_connections), admitted in order of arrival: a request
+	 * that waits for one is not on the wire, so its time-out does not run (fiber_wait.h). */
+	unsigned max_in_flight;
+	unsigned in_flight;
+	unsigned waiting;
+	struct fiber_cond *connection_freed;
 	struct s3_buf spare[S3_SPARE_BUFFERS];
 	unsigned n_spare;
 };
 
 /* Takes ownership of core; the result holds one reference. NULL when memory runs out (core is
- * then deleted). */
-struct s3_tarantool_client *s3_shared_client_new(struct s3_client *core);
+ * then deleted). max_in_flight: requests on the wire at once (0: unlimited). */
+struct s3_tarantool_client *s3_shared_client_new(struct s3_client *core, unsigned max_in_flight);
 void s3_shared_client_ref(struct s3_tarantool_client *client);
 /* Safe anywhere, a __gc finalizer included: creates, switches and wakes no fiber. */
 void s3_shared_client_unref(struct s3_tarantool_client *client);

@@ -2,6 +2,7 @@
 
 import * as native from "s3.native";
 import type { NativeClient, NativeRequest, NativeResponse, NativeStats } from "s3.native";
+import * as clock from "clock";
 import * as fiber from "fiber";
 import * as fio from "fio";
 import * as log from "log";
@@ -101,8 +102,14 @@ function refusedHere(fn: string, bucket: string, key: string | undefined): S3Err
         "start it in a fiber of its own (fiber.create) instead", bucket, key);
 }
 
+/** Below this a deadline counts as passed: libcurl's time-outs are whole milliseconds, 0 is none. */
+const MIN_ATTEMPT_SECONDS = 0.001;
+
 /**
  * Runs `req`, retrying retryable failures up to the client's `retries` times with backoff.
+ * `req.timeout` (the call's, else the client's `timeout` when > 0) is the deadline of the whole
+ * call: each attempt gets what is left of it (waiting for a connection included), backoff never
+ * sleeps past it, and when too little is left for another attempt the last failure is returned.
  * `beforeRetry` runs before every repeated attempt (e.g. to truncate a sink file) and may fail it.
  */
 function perform(
@@ -113,8 +120,18 @@ function perform(
     beforeRetry?: () => S3Error | undefined
 ): Perform {
     const retries = client._cfg.retries;
+    const budget = req.timeout ?? (client._cfg.timeout > 0 ? client._cfg.timeout : undefined);
+    const deadline = budget !== undefined ? clock.monotonic() + budget : undefined;
     let attempt = 0;
     for (;;) {
+        if (deadline !== undefined) {
+            const left = deadline - clock.monotonic();
+            if (left < MIN_ATTEMPT_SECONDS) {
+                return $multi(undefined, newError("Timeout",
+                    `the call's deadline (timeout = ${budget} s) passed before the request was sent`, bucket, key));
+            }
+            req.timeout = left;
+        }
         const [resp, nerr] = client._native.request(req);
         if (resp !== undefined) {
             return $multi(resp, undefined);
@@ -124,10 +141,17 @@ function perform(
             return $multi(undefined, err);
         }
         const delay = randomFraction() * math.min(BACKOFF_CAP, BACKOFF_BASE * math.pow(2, attempt));
+        if (deadline !== undefined && clock.monotonic() + delay + MIN_ATTEMPT_SECONDS >= deadline) {
+            // No time for another attempt: what went wrong is more use than "deadline passed".
+            return $multi(undefined, err);
+        }
         log.verbose("s3: %s %s/%s failed (%s), retry %d of %d in %.3f s",
             req.method, tostring(bucket), tostring(key), tostring(err), attempt + 1, retries, delay);
-        // Raises if the fiber is cancelled while it waits: callers clean up under pcall.
-        fiber.sleep(delay);
+        // A cancel while sleeping ends the call as a cancel mid-transfer does.
+        const [slept] = pcall(fiber.sleep, delay);
+        if (!slept) {
+            return $multi(undefined, newError("Cancelled", "the fiber was cancelled between retries", bucket, key));
+        }
         attempt = attempt + 1;
         if (beforeRetry !== undefined) {
             const e = beforeRetry();

@@ -16,6 +16,7 @@ export const DEFAULTS = {
     region: "us-east-1",
     connect_timeout: 10,
     timeout: 0,
+    idle_timeout: 30,
     max_connections: 64,
     retries: 3,
     part_size: 8 * MiB,
@@ -35,7 +36,10 @@ export interface Config {
     session_token?: string;
     addressing: "path" | "virtual";
     connect_timeout: number;
+    /** Seconds for a whole call, retries included; 0: none. */
     timeout: number;
+    /** Seconds without a byte moving after which a transfer fails (retryable Timeout); 0: never. */
+    idle_timeout: number;
     max_connections: number;
     retries: number;
     part_size: number;
@@ -56,6 +60,7 @@ OPTION_TYPES.set("session_token", "string");
 OPTION_TYPES.set("addressing", "string");
 OPTION_TYPES.set("connect_timeout", "nonnegative");
 OPTION_TYPES.set("timeout", "nonnegative");
+OPTION_TYPES.set("idle_timeout", "nonnegative");
 OPTION_TYPES.set("max_connections", "integer");
 OPTION_TYPES.set("retries", "integer");
 OPTION_TYPES.set("part_size", "integer");
@@ -116,6 +121,7 @@ export function resolveConfig(fn: string, opts: unknown): Config {
         addressing?: string;
         connect_timeout?: number;
         timeout?: number;
+        idle_timeout?: number;
         max_connections?: number;
         retries?: number;
         part_size?: number;
@@ -191,6 +197,7 @@ export function resolveConfig(fn: string, opts: unknown): Config {
 
     const connectTimeout = c.connect_timeout ?? DEFAULTS.connect_timeout;
     const timeout = c.timeout ?? DEFAULTS.timeout;
+    const idleTimeout = c.idle_timeout ?? DEFAULTS.idle_timeout;
     const maxConnections = c.max_connections ?? DEFAULTS.max_connections;
     checkRange(fn, "max_connections", maxConnections, 1, undefined);
     const retries = c.retries ?? DEFAULTS.retries;
@@ -212,6 +219,7 @@ export function resolveConfig(fn: string, opts: unknown): Config {
         addressing: addressing,
         connect_timeout: connectTimeout,
         timeout: timeout,
+        idle_timeout: idleTimeout,
         max_connections: maxConnections,
         retries: retries,
         part_size: partSize,
@@ -234,6 +242,7 @@ export function nativeConfig(cfg: Config): NativeConfig {
         addressing: cfg.addressing,
         connect_timeout: cfg.connect_timeout,
         timeout: cfg.timeout,
+        idle_timeout: cfg.idle_timeout,
         max_connections: cfg.max_connections,
         verify_peer: cfg.verify_peer,
         ca_file: cfg.ca_file,

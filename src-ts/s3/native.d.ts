@@ -15,6 +15,8 @@ declare module "s3.native" {
         connect_timeout: number;
         /** Seconds; 0 means no overall limit. */
         timeout: number;
+        /** Whole seconds (rounded up) under 1 byte/s after which a transfer fails; 0: never. */
+        idle_timeout: number;
         max_connections: number;
         verify_peer: boolean;
         ca_file?: string;
@@ -37,7 +39,7 @@ declare module "s3.native" {
         /** A 2xx response body is written to this fd at sink_offset instead of being returned. */
         sink_fd?: number;
         sink_offset?: number;
-        /** Seconds; overrides the client's timeout. */
+        /** Seconds for this attempt, waiting for a connection included; overrides the client's. */
         timeout?: number;
     }
 

@@ -168,7 +168,7 @@ describe('s3 configuration', function()
         s3.new({
             endpoint = 'http://127.0.0.1:9000', region = 'ru-central1', access_key_id = 'A',
             secret_access_key = 'S', session_token = 'T', addressing = 'path', connect_timeout = 2.5,
-            timeout = 30, max_connections = 8, retries = 0, part_size = 16 * 1024 * 1024,
+            timeout = 30, idle_timeout = 7, max_connections = 8, retries = 0, part_size = 16 * 1024 * 1024,
             multipart_threshold = 32 * 1024 * 1024, concurrency = 2, verify_peer = false,
             ca_file = '/etc/ssl/ca.pem', proxy = 'http://proxy:3128',
         })
@@ -176,8 +176,8 @@ describe('s3 configuration', function()
         assert.are.same({
             endpoint = 'http://127.0.0.1:9000', region = 'ru-central1', access_key_id = 'A',
             secret_access_key = 'S', session_token = 'T', addressing = 'path', connect_timeout = 2.5,
-            timeout = 30, max_connections = 8, verify_peer = false, ca_file = '/etc/ssl/ca.pem',
-            proxy = 'http://proxy:3128',
+            timeout = 30, idle_timeout = 7, max_connections = 8, verify_peer = false,
+            ca_file = '/etc/ssl/ca.pem', proxy = 'http://proxy:3128',
         }, cfg)
     end)
 

@@ -10,6 +10,9 @@ local MODULES = { 's3', 's3.client', 's3.config', 's3.errors', 's3.util' }
 function M.new()
     local f = { clients = {}, requests = {}, script = {} }
     f.set_default = function(c) f.default = c end
+    f.yield_allowed = true
+    f.can_yield = function() return f.yield_allowed end
+    f.reap = function() end
     f.client_new = function(cfg)
         assert(type(cfg) == 'table', 'client_new wants a table')
         local c = { cfg = cfg }
