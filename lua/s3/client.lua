@@ -8,23 +8,28 @@ local function __TS__Class(self)
 end
 -- End of Lua Library inline imports
 local ____exports = {}
-local ____self, failure, refusedHere, perform, requestHeaders, objectInfo, putInfo, bodyBytes, osError, discardTemp, deleteResource, BACKOFF_BASE, BACKOFF_CAP, MIN_ATTEMPT_SECONDS, GET_TO_FILE_OPTS, GET_OPTS, PUT_OPTS, SIMPLE_OPTS, CREATE_BUCKET_OPTS, META_PREFIX
+local ____self, failure, bucketArg, tooLarge, refusedHere, perform, requestHeaders, objectInfo, putInfo, bodyBytes, discardTemp, deleteResource, BACKOFF_BASE, BACKOFF_CAP, MIN_ATTEMPT_SECONDS, GET_TO_FILE_OPTS, GET_OPTS, PUT_OPTS, SIMPLE_OPTS, CREATE_BUCKET_OPTS, META_PREFIX
 local native = require("s3.native")
 local clock = require("clock")
 local fiber = require("fiber")
 local fio = require("fio")
 local log = require("log")
 local ____config = require("s3.config")
+local MAX_SINGLE_PUT = ____config.MAX_SINGLE_PUT
 local nativeConfig = ____config.nativeConfig
 local ____errors = require("s3.errors")
 local newError = ____errors.newError
 local fromNative = ____errors.fromNative
 local ____util = require("s3.util")
 local argError = ____util.argError
+local checkBucket = ____util.checkBucket
+local checkHeaderValue = ____util.checkHeaderValue
+local checkKey = ____util.checkKey
 local checkName = ____util.checkName
 local checkOpts = ____util.checkOpts
 local checkStringMap = ____util.checkStringMap
 local getpid = ____util.getpid
+local osError = ____util.osError
 local randomFraction = ____util.randomFraction
 local randomHex = ____util.randomHex
 function ____self(c, method)
@@ -35,6 +40,18 @@ function ____self(c, method)
 end
 function failure(err)
     return nil, err
+end
+function bucketArg(client, fn, bucket)
+    local cfg = client._cfg
+    return checkBucket(fn, bucket, cfg.legacy_bucket_names, cfg.addressing == "virtual")
+end
+function tooLarge(what, size, b, k)
+    return newError(
+        "EntityTooLarge",
+        (((((what .. " is ") .. tostring(size)) .. " bytes: a single PUT is limited to 5 GiB (") .. tostring(MAX_SINGLE_PUT)) .. " bytes) ") .. "and multipart upload is not available yet",
+        b,
+        k
+    )
 end
 function refusedHere(fn, bucket, key)
     if native.can_yield() then
@@ -101,14 +118,14 @@ function perform(client, req, bucket, key, beforeRetry)
     end
 end
 function requestHeaders(fn, o)
-    local headers = checkStringMap(fn, "opts.headers", o.headers)
+    local headers = checkStringMap(fn, "opts.headers", o.headers, false)
     local contentType = o.content_type
     if contentType ~= nil then
-        headers["content-type"] = contentType
+        headers["content-type"] = checkHeaderValue(fn, "opts.content_type", contentType)
     end
     local meta = o.metadata
     if meta ~= nil then
-        for k, v in pairs(checkStringMap(fn, "opts.metadata", meta)) do
+        for k, v in pairs(checkStringMap(fn, "opts.metadata", meta, true)) do
             headers["x-amz-meta-" .. k] = v
         end
     end
@@ -139,10 +156,6 @@ end
 function bodyBytes(resp)
     return type(resp.bytes) == "number" and resp.bytes or nil
 end
-function osError(e)
-    local s = e == nil and "unknown error" or tostring(e)
-    return string.sub(s, 1, 5) == "fio: " and string.sub(s, 6) or s
-end
 function discardTemp(fh, tmp)
     if fh ~= nil then
         pcall(function() return fh:close() end)
@@ -150,11 +163,11 @@ function discardTemp(fh, tmp)
     pcall(function() return fio.unlink(tmp) end)
 end
 function ____exports.getToFile(client, fn, bucket, key, path, opts)
-    local b = checkName(fn, "bucket", bucket)
-    local k = checkName(fn, "key", key)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
     local p = checkName(fn, "path", path)
     local o = checkOpts(fn, opts, GET_TO_FILE_OPTS)
-    local headers = checkStringMap(fn, "opts.headers", o.headers)
+    local headers = checkStringMap(fn, "opts.headers", o.headers, false)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
@@ -269,8 +282,8 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
     )
 end
 function ____exports.putFromFile(client, fn, bucket, key, path, opts)
-    local b = checkName(fn, "bucket", bucket)
-    local k = checkName(fn, "key", key)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
     local p = checkName(fn, "path", path)
     local o = checkOpts(fn, opts, PUT_OPTS)
     local headers = requestHeaders(fn, o)
@@ -301,6 +314,9 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
             return {err = newError("IOError", ("'" .. p) .. "' is not a regular file", b, k)}
         end
         local size = st.size
+        if size > MAX_SINGLE_PUT then
+            return {err = tooLarge(("'" .. p) .. "'", size, b, k)}
+        end
         local req = {
             method = "PUT",
             bucket = b,
@@ -325,13 +341,13 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
     return true, putInfo(outcome.resp, outcome.size or 0)
 end
 function ____exports.getObject(client, fn, bucket, key, opts)
-    local b = checkName(fn, "bucket", bucket)
-    local k = checkName(fn, "key", key)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
     local o = checkOpts(fn, opts, GET_OPTS)
     local headers = requestHeaders(fn, o)
     local range = o.range
     if range ~= nil then
-        headers.range = range
+        headers.range = checkHeaderValue(fn, "opts.range", range)
     end
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
@@ -351,8 +367,8 @@ function ____exports.getObject(client, fn, bucket, key, opts)
     return body, objectInfo(resp, #body)
 end
 function ____exports.putObject(client, fn, bucket, key, body, opts)
-    local b = checkName(fn, "bucket", bucket)
-    local k = checkName(fn, "key", key)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
     if type(body) ~= "string" then
         return argError(fn .. ": body must be a string")
     end
@@ -361,6 +377,9 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
+    end
+    if #body > MAX_SINGLE_PUT then
+        return failure(tooLarge("the body", #body, b, k))
     end
     local resp, err = perform(client, {
         method = "PUT",
@@ -376,8 +395,8 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
     return true, putInfo(resp, #body)
 end
 function ____exports.headObject(client, fn, bucket, key, opts)
-    local b = checkName(fn, "bucket", bucket)
-    local k = checkName(fn, "key", key)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
     local o = checkOpts(fn, opts, SIMPLE_OPTS)
     local headers = requestHeaders(fn, o)
     local refused = refusedHere(fn, b, k)
@@ -420,8 +439,8 @@ function deleteResource(client, fn, b, k, opts)
     return true, nil
 end
 function ____exports.deleteObject(client, fn, bucket, key, opts)
-    local b = checkName(fn, "bucket", bucket)
-    local k = checkName(fn, "key", key)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
     return deleteResource(
         client,
         fn,
@@ -431,7 +450,7 @@ function ____exports.deleteObject(client, fn, bucket, key, opts)
     )
 end
 function ____exports.createBucket(client, fn, bucket, opts)
-    local b = checkName(fn, "bucket", bucket)
+    local b = bucketArg(client, fn, bucket)
     local o = checkOpts(fn, opts, CREATE_BUCKET_OPTS)
     local headers = requestHeaders(fn, o)
     local refused = refusedHere(fn, b, nil)
@@ -457,7 +476,7 @@ function ____exports.deleteBucket(client, fn, bucket, opts)
     return deleteResource(
         client,
         fn,
-        checkName(fn, "bucket", bucket),
+        bucketArg(client, fn, bucket),
         nil,
         opts
     )

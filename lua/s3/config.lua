@@ -1,8 +1,10 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
 local ____util = require("s3.util")
+local CONTROL_BYTE = ____util.CONTROL_BYTE
 local argError = ____util.argError
 local hasType = ____util.hasType
+local quote = ____util.quote
 local typeName = ____util.typeName
 local MiB = 1024 * 1024
 local GiB = 1024 * MiB
@@ -21,7 +23,8 @@ ____exports.DEFAULTS = {
     part_size = 8 * MiB,
     multipart_threshold = 16 * MiB,
     concurrency = 8,
-    verify_peer = true
+    verify_peer = true,
+    legacy_bucket_names = false
 }
 --- Every accepted option and its type (see util.hasType).
 local OPTION_TYPES = {}
@@ -42,6 +45,7 @@ OPTION_TYPES.concurrency = "integer"
 OPTION_TYPES.verify_peer = "boolean"
 OPTION_TYPES.ca_file = "string"
 OPTION_TYPES.proxy = "string"
+OPTION_TYPES.legacy_bucket_names = "boolean"
 --- An environment variable, nil when unset or empty.
 local function env(name)
     local v = os.getenv(name)
@@ -53,13 +57,96 @@ local function env(name)
     end
     return ____temp_0
 end
-local function startsWith(s, prefix)
-    return string.sub(s, 1, #prefix) == prefix
-end
 local function checkRange(fn, name, v, min, max)
     if v < min or max ~= nil and v > max then
         local range = max == nil and ">= " .. tostring(min) or (("between " .. tostring(min)) .. " and ") .. tostring(max)
         argError((((((fn .. ": ") .. name) .. " must be ") .. range) .. ", got ") .. tostring(v))
+    end
+end
+--- Checks an endpoint URL, `http(s)://host[:port]` with an optional trailing '/', and returns it
+-- as the native side takes it: the scheme in lower case, no trailing '/'. The host is a name, an
+-- IPv4 address or an [IPv6 address]; the port 1-65535; no user, path, query or fragment (S3
+-- serves buckets at the root, credentials go in access_key_id/secret_access_key). Raises naming
+-- `what`: the option, or the environment variable the endpoint came from.
+local function checkEndpoint(fn, what, raw)
+    local shape = "http(s)://host[:port]"
+    local function bad(problem)
+        return argError((((((fn .. ": ") .. what) .. " ") .. problem) .. ", got ") .. quote(raw))
+    end
+    if (string.find(raw, CONTROL_BYTE)) ~= nil or (string.find(raw, " ", 1, true)) ~= nil then
+        return bad(("must be " .. shape) .. " without spaces or control characters")
+    end
+    local schemePart, rest = string.match(raw, "^(%a[%w+.%-]*)://(.*)$")
+    local ____temp_1
+    if schemePart == nil then
+        ____temp_1 = nil
+    else
+        ____temp_1 = string.lower(schemePart)
+    end
+    local scheme = ____temp_1
+    if scheme ~= "http" and scheme ~= "https" then
+        return bad(("must be an http:// or https:// URL (" .. shape) .. ")")
+    end
+    local authorityPart, tailPart = string.match(rest, "^([^/?#]*)(.*)$")
+    local authority = authorityPart
+    local tail = tailPart
+    if tail ~= "" and tail ~= "/" then
+        if (string.find(tail, "[?#]")) ~= nil then
+            return bad(("must be " .. shape) .. " without a query or fragment")
+        end
+        return bad(("must be " .. shape) .. " without a path (S3 serves buckets at the root)")
+    end
+    if (string.find(authority, "@", 1, true)) ~= nil then
+        return bad(("must be " .. shape) .. " without a user or password (credentials go in access_key_id and secret_access_key)")
+    end
+    local port
+    if string.sub(authority, 1, 1) == "[" then
+        local v6, after = string.match(authority, "^%[([^%]]*)%](.*)$")
+        if v6 == nil then
+            return bad("has an IPv6 address without its closing ']'")
+        end
+        if (string.find(v6, "^[%x:.]+$")) == nil or (string.find(v6, ":", 1, true)) == nil then
+            return bad(("has an invalid IPv6 address '[" .. v6) .. "]'")
+        end
+        port = after
+    else
+        local hostPart, after = string.match(authority, "^([^:]*)(.*)$")
+        local host = hostPart
+        if host == "" then
+            return bad(("has no host (" .. shape) .. ")")
+        end
+        if (string.find(host, "[^A-Za-z0-9._%-]")) ~= nil or (string.find(host, "^%.")) ~= nil or (string.find(host, "%.$")) ~= nil or (string.find(host, "..", 1, true)) ~= nil then
+            return bad(("has an invalid host '" .. host) .. "' (a name, an IPv4 address or an [IPv6 address])")
+        end
+        if (string.find(host, "^[%d.]+$")) ~= nil then
+            local a, b, cc, d = string.match(host, "^(%d+)%.(%d+)%.(%d+)%.(%d+)$")
+            if a == nil or tonumber(a) > 255 or tonumber(b) > 255 or tonumber(cc) > 255 or tonumber(d) > 255 then
+                return bad(("has an invalid IPv4 address '" .. host) .. "'")
+            end
+        end
+        port = after
+    end
+    if port ~= "" then
+        local digits = string.match(port, "^:(%d+)$")
+        if digits == nil or #digits > 5 or tonumber(digits) < 1 or tonumber(digits) > 65535 then
+            return bad("must have a port of 1-65535 after the host")
+        end
+    end
+    return (scheme .. "://") .. authority
+end
+--- ca_file must name a readable file: a typo would otherwise only show as failing TLS handshakes.
+-- Plain stdio, not fio: s3.cfg does not yield.
+local function checkCaFile(fn, path)
+    local f, openErr = io.open(path, "rb")
+    if f == nil then
+        local reason = string.sub(openErr or "", 1, #path + 2) == path .. ": " and string.sub(openErr or "", #path + 3) or tostring(openErr)
+        return argError((((fn .. ": ca_file ") .. quote(path)) .. " cannot be read: ") .. reason)
+    end
+    local file = f
+    local ____, readErr = file:read(1)
+    file:close()
+    if readErr ~= nil then
+        return argError((((fn .. ": ca_file ") .. quote(path)) .. " cannot be read: ") .. tostring(readErr))
     end
 end
 --- Validates `opts` (nil or a table) and completes it from the environment and defaults.
@@ -68,11 +155,11 @@ function ____exports.resolveConfig(fn, opts)
     if opts ~= nil and type(opts) ~= "table" then
         return argError(fn .. ": options must be a table")
     end
-    local ____opts_1 = opts
-    if ____opts_1 == nil then
-        ____opts_1 = {}
+    local ____opts_2 = opts
+    if ____opts_2 == nil then
+        ____opts_2 = {}
     end
-    local o = ____opts_1
+    local o = ____opts_2
     local checked = {}
     for k, v in pairs(o) do
         do
@@ -81,36 +168,42 @@ function ____exports.resolveConfig(fn, opts)
                 return argError(((fn .. ": unknown option '") .. tostring(k)) .. "'")
             end
             if v == nil then
-                goto __continue8
+                goto __continue27
             end
             if not hasType(v, want) then
                 return argError((((fn .. ": ") .. k) .. " must be ") .. typeName(want))
             end
+            if type(v) == "string" and (string.find(v, "\0", 1, true)) ~= nil then
+                return argError(((fn .. ": ") .. k) .. " must not contain a NUL byte")
+            end
             checked[k] = v
         end
-        ::__continue8::
+        ::__continue27::
     end
     local c = checked
     local region = c.region or env("AWS_REGION") or env("AWS_DEFAULT_REGION") or ____exports.DEFAULTS.region
     if region == "" then
         return argError(fn .. ": region must not be empty")
     end
-    local endpoint = c.endpoint or env("AWS_ENDPOINT_URL_S3") or env("AWS_ENDPOINT_URL")
+    local endpoint
     local awsEndpoint = false
-    if endpoint == nil then
+    if c.endpoint ~= nil then
+        endpoint = checkEndpoint(fn, "endpoint", c.endpoint)
+    elseif env("AWS_ENDPOINT_URL_S3") ~= nil then
+        endpoint = checkEndpoint(
+            fn,
+            "AWS_ENDPOINT_URL_S3",
+            env("AWS_ENDPOINT_URL_S3")
+        )
+    elseif env("AWS_ENDPOINT_URL") ~= nil then
+        endpoint = checkEndpoint(
+            fn,
+            "AWS_ENDPOINT_URL",
+            env("AWS_ENDPOINT_URL")
+        )
+    else
         endpoint = ("https://s3." .. region) .. ".amazonaws.com"
         awsEndpoint = true
-    else
-        local lower = string.lower(endpoint)
-        if not startsWith(lower, "http://") and not startsWith(lower, "https://") then
-            return argError(((fn .. ": endpoint must be an http:// or https:// URL, got '") .. endpoint) .. "'")
-        end
-        while #endpoint > 0 and string.sub(endpoint, -1) == "/" do
-            endpoint = string.sub(endpoint, 1, -2)
-        end
-        if #endpoint <= (startsWith(lower, "https://") and 8 or 7) then
-            return argError(((fn .. ": endpoint has no host: '") .. tostring(c.endpoint or endpoint)) .. "'")
-        end
     end
     local addressing = c.addressing or (awsEndpoint and "virtual" or "path")
     if addressing ~= "path" and addressing ~= "virtual" then
@@ -186,22 +279,31 @@ function ____exports.resolveConfig(fn, opts)
         1,
         nil
     )
-    local ____endpoint_3 = endpoint
-    local ____awsEndpoint_4 = awsEndpoint
-    local ____accessKeyId_5 = accessKeyId
-    local ____secretAccessKey_6 = secretAccessKey
-    local ____sessionToken_7 = sessionToken
-    local ____c_verify_peer_2 = c.verify_peer
-    if ____c_verify_peer_2 == nil then
-        ____c_verify_peer_2 = ____exports.DEFAULTS.verify_peer
+    if c.ca_file ~= nil then
+        checkCaFile(fn, c.ca_file)
+    end
+    local ____endpoint_5 = endpoint
+    local ____awsEndpoint_6 = awsEndpoint
+    local ____accessKeyId_7 = accessKeyId
+    local ____secretAccessKey_8 = secretAccessKey
+    local ____sessionToken_9 = sessionToken
+    local ____c_verify_peer_3 = c.verify_peer
+    if ____c_verify_peer_3 == nil then
+        ____c_verify_peer_3 = ____exports.DEFAULTS.verify_peer
+    end
+    local ____c_ca_file_10 = c.ca_file
+    local ____c_proxy_11 = c.proxy
+    local ____c_legacy_bucket_names_4 = c.legacy_bucket_names
+    if ____c_legacy_bucket_names_4 == nil then
+        ____c_legacy_bucket_names_4 = ____exports.DEFAULTS.legacy_bucket_names
     end
     return {
-        endpoint = ____endpoint_3,
-        aws_endpoint = ____awsEndpoint_4,
+        endpoint = ____endpoint_5,
+        aws_endpoint = ____awsEndpoint_6,
         region = region,
-        access_key_id = ____accessKeyId_5,
-        secret_access_key = ____secretAccessKey_6,
-        session_token = ____sessionToken_7,
+        access_key_id = ____accessKeyId_7,
+        secret_access_key = ____secretAccessKey_8,
+        session_token = ____sessionToken_9,
         addressing = addressing,
         connect_timeout = connectTimeout,
         timeout = timeout,
@@ -211,9 +313,10 @@ function ____exports.resolveConfig(fn, opts)
         part_size = partSize,
         multipart_threshold = multipartThreshold,
         concurrency = concurrency,
-        verify_peer = ____c_verify_peer_2,
-        ca_file = c.ca_file,
-        proxy = c.proxy
+        verify_peer = ____c_verify_peer_3,
+        ca_file = ____c_ca_file_10,
+        proxy = ____c_proxy_11,
+        legacy_bucket_names = ____c_legacy_bucket_names_4
     }
 end
 --- The part of the configuration the C side takes.

@@ -38,7 +38,8 @@ RETRYABLE_S3_CODE.SlowDown = true
 RETRYABLE_S3_CODE.RequestTimeout = true
 RETRYABLE_S3_CODE.InternalError = true
 RETRYABLE_S3_CODE.ServiceUnavailable = true
---- Transport failures (no response) worth another attempt.
+--- Transport failures (no response) worth another attempt. Not TLSError: a certificate that failed
+-- verification fails the same way again (the fix is ca_file or verify_peer), nor EntityTooLarge.
 local RETRYABLE_TRANSPORT_CODE = {}
 RETRYABLE_TRANSPORT_CODE.ConnectionError = true
 RETRYABLE_TRANSPORT_CODE.Timeout = true

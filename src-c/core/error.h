@@ -13,6 +13,10 @@
 #define S3_ERR_INVALID_ARGUMENT "InvalidArgument"
 #define S3_ERR_INTERNAL "InternalError"
 #define S3_ERR_NO_MEMORY "OutOfMemory"
+/* The server's certificate (or the TLS setup: ca_file) failed verification. Not retryable. */
+#define S3_ERR_TLS "TLSError"
+/* S3's own code for a body over its limits, also given before sending one (single PUT > 5 GiB). */
+#define S3_ERR_ENTITY_TOO_LARGE "EntityTooLarge"
 
 struct s3_error {
 	char code[64];

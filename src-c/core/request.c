@@ -21,13 +21,27 @@ static const char *const reserved_headers[] = {
 	"content-length", "transfer-encoding", "expect", "connection",
 };
 
+/* S3 limits: a key is 1-1024 bytes; one PUT (a whole object or a part) carries at most 5 GiB. */
+#define S3_KEY_MAX 1024
+#define S3_SINGLE_PUT_MAX (5ULL * 1024 * 1024 * 1024)
+/* The longest bucket name anything accepted (legacy us-east-1 buckets); new ones have 3-63. */
+#define S3_BUCKET_MAX 255
+
+/* An HTTP token (RFC 9110 tchar): what a header name may consist of. */
+static bool
+is_tchar(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
+}
+
 static bool
 header_name_is_valid(const char *name)
 {
 	if (name[0] == '\0')
 		return false;
 	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
-		if (*p <= ' ' || *p >= 127 || *p == ':')
+		if (!is_tchar(*p))
 			return false;
 	}
 	for (size_t i = 0; i < sizeof(reserved_headers) / sizeof(reserved_headers[0]); i++) {
@@ -37,10 +51,33 @@ header_name_is_valid(const char *name)
 	return true;
 }
 
+/* No line breaks (they would start a header of the caller's making) nor other control bytes:
+ * even a tab, which HTTP allows, is signed differently by different servers. */
 static bool
 header_value_is_valid(const char *value)
 {
-	return strpbrk(value, "\r\n") == NULL;
+	for (const unsigned char *p = (const unsigned char *)value; *p != '\0'; p++) {
+		if (*p < ' ' || *p == 127)
+			return false;
+	}
+	return true;
+}
+
+/* The loosest bucket names any S3 store takes: 1-255 of A-Z a-z 0-9 . _ -, and never "." or
+ * "..". The Lua layer applies S3's strict rules unless told otherwise; this keeps anything that
+ * would change the meaning of the URL (a '/', '?', '%', a dot segment) out of it. */
+static bool
+bucket_is_valid(const char *bucket)
+{
+	size_t len = strlen(bucket);
+	if (len == 0 || len > S3_BUCKET_MAX || strcmp(bucket, ".") == 0 || strcmp(bucket, "..") == 0)
+		return false;
+	for (const unsigned char *p = (const unsigned char *)bucket; *p != '\0'; p++) {
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '.' || *p == '_' || *p == '-'))
+			return false;
+	}
+	return true;
 }
 
 static int
@@ -58,8 +95,25 @@ validate_spec(const struct s3_request_spec *spec, struct s3_error *err)
 		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "bucket must not be empty");
 		return -1;
 	}
+	if (spec->bucket != NULL && !bucket_is_valid(spec->bucket)) {
+		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
+			     "bucket must be 1-%d characters of A-Z a-z 0-9 . _ -, got '%.64s'", S3_BUCKET_MAX,
+			     spec->bucket);
+		return -1;
+	}
 	if (spec->bucket == NULL && spec->key != NULL && spec->key[0] != '\0') {
 		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "a key needs a bucket");
+		return -1;
+	}
+	if (spec->key != NULL && strlen(spec->key) > S3_KEY_MAX) {
+		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "key must be 1-%d bytes, got %zu bytes",
+			     S3_KEY_MAX, strlen(spec->key));
+		return -1;
+	}
+	if (spec->body != NULL && spec->body->size > S3_SINGLE_PUT_MAX) {
+		s3_error_set(err, S3_ERR_ENTITY_TOO_LARGE, 0,
+			     "the body is %llu bytes: a single PUT is limited to 5 GiB (%llu bytes)",
+			     (unsigned long long)spec->body->size, (unsigned long long)S3_SINGLE_PUT_MAX);
 		return -1;
 	}
 	for (size_t i = 0; i < spec->n_headers; i++) {
@@ -70,7 +124,8 @@ validate_spec(const struct s3_request_spec *spec, struct s3_error *err)
 		}
 		if (spec->headers[i].value == NULL || !header_value_is_valid(spec->headers[i].value)) {
 			s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
-				     "header '%s' must have a value without line breaks", spec->headers[i].key);
+				     "header '%s' must have a value without line breaks or control bytes",
+				     spec->headers[i].key);
 			return -1;
 		}
 	}
@@ -286,6 +341,16 @@ code_for_curl(CURLcode result)
 	case CURLE_UNSUPPORTED_PROTOCOL:
 	case CURLE_BAD_FUNCTION_ARGUMENT:
 		return S3_ERR_INVALID_ARGUMENT;
+	/* Certificate verification and TLS trust setup (all in libcurl 7.68+): the same answer
+	 * comes on every attempt, so these are no ConnectionError (which is retried). */
+	case CURLE_PEER_FAILED_VERIFICATION: /* also CURLE_SSL_CACERT, its old name */
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_ISSUER_ERROR:
+	case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+	case CURLE_SSL_CRL_BADFILE:
+	case CURLE_SSL_INVALIDCERTSTATUS:
+		return S3_ERR_TLS;
 	default:
 		return S3_ERR_CONNECTION;
 	}
@@ -304,6 +369,22 @@ learn_clock_offset(struct s3_request *req)
 		req->client->clock_offset = server_time - time(NULL);
 }
 
+/* What to do about a TLSError, after libcurl's own words. */
+static const char *
+tls_hint(CURLcode result)
+{
+	switch (result) {
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_CRL_BADFILE:
+		return "; ca_file must be a PEM file of CA certificates";
+	case CURLE_SSL_CERTPROBLEM:
+		return "; the client certificate could not be used";
+	default:
+		return "; set ca_file to the CA that signed the server's certificate, or verify_peer = false "
+		       "to skip verification (insecure)";
+	}
+}
+
 static void
 settle(struct s3_request *req, CURLcode result)
 {
@@ -313,6 +394,11 @@ settle(struct s3_request *req, CURLcode result)
 		if (strcmp(code, S3_ERR_IO) == 0 && req->io_errno != 0) {
 			s3_error_set(&req->error, code, 0, "%s", strerror(req->io_errno));
 			req->error.sys_errno = req->io_errno;
+		} else if (strcmp(code, S3_ERR_TLS) == 0) {
+			s3_error_set(&req->error, code, 0, "%s%s",
+				     req->curl_errbuf[0] != '\0' ? req->curl_errbuf
+								 : curl_easy_strerror(result),
+				     tls_hint(result));
 		} else if (result == CURLE_OPERATION_TIMEDOUT && req->client->idle_timeout_s > 0 &&
 			   strncmp(req->curl_errbuf, "Operation too slow", 18) == 0) {
 			s3_error_set(&req->error, code, 0,

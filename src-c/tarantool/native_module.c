@@ -49,7 +49,11 @@ opt_string(lua_State *L, int table, const char *field, const char *fallback)
 	if (!lua_isnil(L, -1)) {
 		if (lua_type(L, -1) != LUA_TSTRING)
 			luaL_error(L, "s3.native: %s must be a string", field);
-		value = lua_tostring(L, -1);
+		size_t len;
+		value = lua_tolstring(L, -1, &len);
+		/* C would stop at a NUL: 'a\0x' must not quietly become 'a'. */
+		if (strlen(value) != len)
+			luaL_error(L, "s3.native: %s must not contain a NUL byte", field);
 	}
 	/* The table keeps the string alive; the pointer stays valid while the table is on the stack. */
 	lua_pop(L, 1);
@@ -223,8 +227,12 @@ read_pairs(lua_State *L, int req, const char *field, size_t *count)
 	for (lua_pushnil(L); lua_next(L, table) != 0; lua_pop(L, 1)) {
 		if (lua_type(L, -2) != LUA_TSTRING || lua_type(L, -1) != LUA_TSTRING)
 			luaL_error(L, "s3.native: %s must map strings to strings", field);
-		pairs[i].key = lua_tostring(L, -2);
-		pairs[i].value = lua_tostring(L, -1);
+		size_t key_len, value_len;
+		pairs[i].key = lua_tolstring(L, -2, &key_len);
+		pairs[i].value = lua_tolstring(L, -1, &value_len);
+		if (strlen(pairs[i].key) != key_len || strlen(pairs[i].value) != value_len)
+			luaL_error(L, "s3.native: %s must not contain NUL bytes ('%s')", field,
+				   pairs[i].key);
 		i++;
 	}
 	*count = n;

@@ -6,9 +6,12 @@ import * as clock from "clock";
 import * as fiber from "fiber";
 import * as fio from "fio";
 import * as log from "log";
-import { Config, nativeConfig } from "./config";
+import { Config, MAX_SINGLE_PUT, nativeConfig } from "./config";
 import { S3Error, newError, fromNative } from "./errors";
-import { argError, checkName, checkOpts, checkStringMap, getpid, randomFraction, randomHex } from "./util";
+import {
+    argError, checkBucket, checkHeaderValue, checkKey, checkName, checkOpts, checkStringMap, getpid, osError,
+    randomFraction, randomHex,
+} from "./util";
 
 /** Full jitter: attempt n sleeps a uniform random time in [0, min(CAP, BASE * 2^n)) seconds. */
 const BACKOFF_BASE = 0.1;
@@ -87,6 +90,19 @@ function self(c: unknown, method: string): Client {
 
 function failure(err: S3Error): Failure {
     return $multi(undefined, err);
+}
+
+/** The bucket argument, checked by the client's bucket name rules (util.checkBucket). */
+function bucketArg(client: Client, fn: string, bucket: unknown): string {
+    const cfg = client._cfg;
+    return checkBucket(fn, bucket, cfg.legacy_bucket_names, cfg.addressing === "virtual");
+}
+
+/** S3 takes at most 5 GiB in one PUT; larger objects need multipart upload, which is not there yet. */
+function tooLarge(what: string, size: number, b: string, k: string): S3Error {
+    return newError("EntityTooLarge",
+        `${what} is ${size} bytes: a single PUT is limited to 5 GiB (${MAX_SINGLE_PUT} bytes) ` +
+        "and multipart upload is not available yet", b, k);
 }
 
 /**
@@ -183,14 +199,14 @@ const CREATE_BUCKET_OPTS = optTypes("timeout", "nonnegative", "headers", "table"
 
 /** opts.headers plus, for uploads, content_type and metadata as x-amz-meta-*. */
 function requestHeaders(fn: string, o: LuaTable<string, unknown>): LuaTable<string, string> {
-    const headers = checkStringMap(fn, "opts.headers", o.get("headers"));
+    const headers = checkStringMap(fn, "opts.headers", o.get("headers"), false);
     const contentType = o.get("content_type") as string | undefined;
     if (contentType !== undefined) {
-        headers.set("content-type", contentType);
+        headers.set("content-type", checkHeaderValue(fn, "opts.content_type", contentType));
     }
     const meta = o.get("metadata");
     if (meta !== undefined) {
-        for (const [k, v] of pairs(checkStringMap(fn, "opts.metadata", meta))) {
+        for (const [k, v] of pairs(checkStringMap(fn, "opts.metadata", meta, true))) {
             headers.set(`x-amz-meta-${k}`, v);
         }
     }
@@ -227,12 +243,6 @@ function bodyBytes(resp: NativeResponse): number | undefined {
     return typeof resp.bytes === "number" ? resp.bytes : undefined;
 }
 
-/** fio's errors are box.error objects whose text starts with "fio: ". */
-function osError(e: unknown): string {
-    const s = e === undefined ? "unknown error" : tostring(e);
-    return string.sub(s, 1, 5) === "fio: " ? string.sub(s, 6) : s;
-}
-
 /** Closes (if open) and removes the temporary file; never raises. */
 function discardTemp(fh: fio.FioHandle | undefined, tmp: string): void {
     if (fh !== undefined) {
@@ -249,11 +259,11 @@ interface Outcome {
 export function getToFile(
     client: Client, fn: string, bucket: unknown, key: unknown, path: unknown, opts: unknown
 ): LuaMultiReturn<[true, ObjectInfo] | [undefined, S3Error]> {
-    const b = checkName(fn, "bucket", bucket);
-    const k = checkName(fn, "key", key);
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
     const p = checkName(fn, "path", path);
     const o = checkOpts(fn, opts, GET_TO_FILE_OPTS);
-    const headers = checkStringMap(fn, "opts.headers", o.get("headers"));
+    const headers = checkStringMap(fn, "opts.headers", o.get("headers"), false);
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
         return failure(refused);
@@ -330,8 +340,8 @@ export function getToFile(
 export function putFromFile(
     client: Client, fn: string, bucket: unknown, key: unknown, path: unknown, opts: unknown
 ): LuaMultiReturn<[true, PutInfo] | [undefined, S3Error]> {
-    const b = checkName(fn, "bucket", bucket);
-    const k = checkName(fn, "key", key);
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
     const p = checkName(fn, "path", path);
     const o = checkOpts(fn, opts, PUT_OPTS);
     const headers = requestHeaders(fn, o);
@@ -353,6 +363,9 @@ export function putFromFile(
             return { err: newError("IOError", `'${p}' is not a regular file`, b, k) };
         }
         const size = st.size;
+        if (size > MAX_SINGLE_PUT) {
+            return { err: tooLarge(`'${p}'`, size, b, k) };
+        }
         const req: NativeRequest = {
             method: "PUT",
             bucket: b,
@@ -380,13 +393,13 @@ export function putFromFile(
 export function getObject(
     client: Client, fn: string, bucket: unknown, key: unknown, opts: unknown
 ): LuaMultiReturn<[string, ObjectInfo] | [undefined, S3Error]> {
-    const b = checkName(fn, "bucket", bucket);
-    const k = checkName(fn, "key", key);
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
     const o = checkOpts(fn, opts, GET_OPTS);
     const headers = requestHeaders(fn, o);
     const range = o.get("range") as string | undefined;
     if (range !== undefined) {
-        headers.set("range", range);
+        headers.set("range", checkHeaderValue(fn, "opts.range", range));
     }
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
@@ -404,8 +417,8 @@ export function getObject(
 export function putObject(
     client: Client, fn: string, bucket: unknown, key: unknown, body: unknown, opts: unknown
 ): LuaMultiReturn<[true, PutInfo] | [undefined, S3Error]> {
-    const b = checkName(fn, "bucket", bucket);
-    const k = checkName(fn, "key", key);
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
     if (typeof body !== "string") {
         return argError(`${fn}: body must be a string`);
     }
@@ -414,6 +427,9 @@ export function putObject(
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
         return failure(refused);
+    }
+    if (body.length > MAX_SINGLE_PUT) {
+        return failure(tooLarge("the body", body.length, b, k));
     }
     const [resp, err] = perform(client, { method: "PUT", bucket: b, key: k, headers: headers, body: body,
         timeout: o.get("timeout") as number | undefined }, b, k);
@@ -426,8 +442,8 @@ export function putObject(
 export function headObject(
     client: Client, fn: string, bucket: unknown, key: unknown, opts: unknown
 ): LuaMultiReturn<[ObjectInfo, undefined] | [undefined, S3Error]> {
-    const b = checkName(fn, "bucket", bucket);
-    const k = checkName(fn, "key", key);
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
     const o = checkOpts(fn, opts, SIMPLE_OPTS);
     const headers = requestHeaders(fn, o);
     const refused = refusedHere(fn, b, k);
@@ -462,15 +478,15 @@ function deleteResource(
 export function deleteObject(
     client: Client, fn: string, bucket: unknown, key: unknown, opts: unknown
 ): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
-    const b = checkName(fn, "bucket", bucket);
-    const k = checkName(fn, "key", key);
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
     return deleteResource(client, fn, b, k, opts);
 }
 
 export function createBucket(
     client: Client, fn: string, bucket: unknown, opts: unknown
 ): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
-    const b = checkName(fn, "bucket", bucket);
+    const b = bucketArg(client, fn, bucket);
     const o = checkOpts(fn, opts, CREATE_BUCKET_OPTS);
     const headers = requestHeaders(fn, o);
     const refused = refusedHere(fn, b, undefined);
@@ -501,5 +517,5 @@ export function createBucket(
 export function deleteBucket(
     client: Client, fn: string, bucket: unknown, opts: unknown
 ): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
-    return deleteResource(client, fn, checkName(fn, "bucket", bucket), undefined, opts);
+    return deleteResource(client, fn, bucketArg(client, fn, bucket), undefined, opts);
 }

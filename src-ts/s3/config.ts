@@ -1,7 +1,7 @@
 // s3.cfg{} / s3.new{} options: validation, environment, defaults.
 
 import type { NativeConfig } from "s3.native";
-import { argError, hasType, typeName } from "./util";
+import { CONTROL_BYTE, argError, hasType, quote, typeName } from "./util";
 
 const MiB = 1024 * 1024;
 const GiB = 1024 * MiB;
@@ -23,6 +23,7 @@ export const DEFAULTS = {
     multipart_threshold: 16 * MiB,
     concurrency: 8,
     verify_peer: true,
+    legacy_bucket_names: false,
 };
 
 /** The fully resolved configuration of one client. */
@@ -48,6 +49,8 @@ export interface Config {
     verify_peer: boolean;
     ca_file?: string;
     proxy?: string;
+    /** Accept bucket names outside S3's rules for new buckets (see util.checkBucket). */
+    legacy_bucket_names: boolean;
 }
 
 /** Every accepted option and its type (see util.hasType). */
@@ -69,6 +72,7 @@ OPTION_TYPES.set("concurrency", "integer");
 OPTION_TYPES.set("verify_peer", "boolean");
 OPTION_TYPES.set("ca_file", "string");
 OPTION_TYPES.set("proxy", "string");
+OPTION_TYPES.set("legacy_bucket_names", "boolean");
 
 /** An environment variable, nil when unset or empty. */
 function env(name: string): string | undefined {
@@ -76,14 +80,105 @@ function env(name: string): string | undefined {
     return v === undefined || v === "" ? undefined : v;
 }
 
-function startsWith(s: string, prefix: string): boolean {
-    return string.sub(s, 1, prefix.length) === prefix;
-}
-
 function checkRange(fn: string, name: string, v: number, min: number, max: number | undefined): void {
     if (v < min || (max !== undefined && v > max)) {
         const range = max === undefined ? `>= ${min}` : `between ${min} and ${max}`;
         argError(`${fn}: ${name} must be ${range}, got ${v}`);
+    }
+}
+
+/**
+ * Checks an endpoint URL, `http(s)://host[:port]` with an optional trailing '/', and returns it
+ * as the native side takes it: the scheme in lower case, no trailing '/'. The host is a name, an
+ * IPv4 address or an [IPv6 address]; the port 1-65535; no user, path, query or fragment (S3
+ * serves buckets at the root, credentials go in access_key_id/secret_access_key). Raises naming
+ * `what`: the option, or the environment variable the endpoint came from.
+ */
+function checkEndpoint(fn: string, what: string, raw: string): string {
+    const shape = "http(s)://host[:port]";
+    const bad = (problem: string): never => argError(`${fn}: ${what} ${problem}, got ${quote(raw)}`);
+    if (string.find(raw, CONTROL_BYTE)[0] !== undefined || string.find(raw, " ", 1, true)[0] !== undefined) {
+        return bad(`must be ${shape} without spaces or control characters`);
+    }
+    const [schemePart, rest] = string.match(raw, "^(%a[%w+.%-]*)://(.*)$");
+    const scheme = schemePart === undefined ? undefined : string.lower(schemePart);
+    if (scheme !== "http" && scheme !== "https") {
+        return bad(`must be an http:// or https:// URL (${shape})`);
+    }
+    const [authorityPart, tailPart] = string.match(rest as string, "^([^/?#]*)(.*)$");
+    const authority = authorityPart as string;
+    const tail = tailPart as string;
+    if (tail !== "" && tail !== "/") {
+        if (string.find(tail, "[?#]")[0] !== undefined) {
+            return bad(`must be ${shape} without a query or fragment`);
+        }
+        return bad(`must be ${shape} without a path (S3 serves buckets at the root)`);
+    }
+    if (string.find(authority, "@", 1, true)[0] !== undefined) {
+        return bad(`must be ${shape} without a user or password (credentials go in access_key_id and secret_access_key)`);
+    }
+    let port: string;
+    if (string.sub(authority, 1, 1) === "[") {
+        const [v6, after] = string.match(authority, "^%[([^%]]*)%](.*)$");
+        if (v6 === undefined) {
+            return bad("has an IPv6 address without its closing ']'");
+        }
+        if (string.find(v6, "^[%x:.]+$")[0] === undefined || string.find(v6, ":", 1, true)[0] === undefined) {
+            return bad(`has an invalid IPv6 address '[${v6}]'`);
+        }
+        port = after as string;
+    } else {
+        const [hostPart, after] = string.match(authority, "^([^:]*)(.*)$");
+        const host = hostPart as string;
+        if (host === "") {
+            return bad(`has no host (${shape})`);
+        }
+        if (string.find(host, "[^A-Za-z0-9._%-]")[0] !== undefined ||
+            string.find(host, "^%.")[0] !== undefined || string.find(host, "%.$")[0] !== undefined ||
+            string.find(host, "..", 1, true)[0] !== undefined) {
+            return bad(`has an invalid host '${host}' (a name, an IPv4 address or an [IPv6 address])`);
+        }
+        if (string.find(host, "^[%d.]+$")[0] !== undefined) {
+            const [a, b, cc, d] = string.match(host, "^(%d+)%.(%d+)%.(%d+)%.(%d+)$");
+            if (a === undefined || tonumber(a)! > 255 || tonumber(b)! > 255 || tonumber(cc)! > 255 || tonumber(d)! > 255) {
+                return bad(`has an invalid IPv4 address '${host}'`);
+            }
+        }
+        port = after as string;
+    }
+    if (port !== "") {
+        const [digits] = string.match(port, "^:(%d+)$");
+        if (digits === undefined || digits.length > 5 || tonumber(digits)! < 1 || tonumber(digits)! > 65535) {
+            return bad("must have a port of 1-65535 after the host");
+        }
+    }
+    return `${scheme}://${authority}`;
+}
+
+/** Lua's file:read, which returns nil plus a message on an error (lua-types says only string). */
+interface StdioFile {
+    read(n: number): LuaMultiReturn<[string | undefined, string | undefined]>;
+    close(): void;
+}
+
+/**
+ * ca_file must name a readable file: a typo would otherwise only show as failing TLS handshakes.
+ * Plain stdio, not fio: s3.cfg does not yield.
+ */
+function checkCaFile(fn: string, path: string): void {
+    const [f, openErr] = io.open(path, "rb");
+    if (f === undefined) {
+        // "<path>: <strerror>"
+        const reason = string.sub(openErr ?? "", 1, path.length + 2) === `${path}: `
+            ? string.sub(openErr ?? "", path.length + 3) : tostring(openErr);
+        return argError(`${fn}: ca_file ${quote(path)} cannot be read: ${reason}`);
+    }
+    // A directory opens, but does not read.
+    const file = f as unknown as StdioFile;
+    const [, readErr] = file.read(1);
+    file.close();
+    if (readErr !== undefined) {
+        return argError(`${fn}: ca_file ${quote(path)} cannot be read: ${tostring(readErr)}`);
     }
 }
 
@@ -109,6 +204,9 @@ export function resolveConfig(fn: string, opts: unknown): Config {
         if (!hasType(v, want)) {
             return argError(`${fn}: ${k as string} must be ${typeName(want)}`);
         }
+        if (typeof v === "string" && string.find(v, "\0", 1, true)[0] !== undefined) {
+            return argError(`${fn}: ${k as string} must not contain a NUL byte`);
+        }
         checked.set(k as string, v);
     }
     // Typed view; every present value has been checked above.
@@ -130,6 +228,7 @@ export function resolveConfig(fn: string, opts: unknown): Config {
         verify_peer?: boolean;
         ca_file?: string;
         proxy?: string;
+        legacy_bucket_names?: boolean;
     };
 
     // Region.
@@ -139,23 +238,17 @@ export function resolveConfig(fn: string, opts: unknown): Config {
     }
 
     // Endpoint and addressing.
-    let endpoint = c.endpoint ?? env("AWS_ENDPOINT_URL_S3") ?? env("AWS_ENDPOINT_URL");
+    let endpoint: string;
     let awsEndpoint = false;
-    if (endpoint === undefined) {
+    if (c.endpoint !== undefined) {
+        endpoint = checkEndpoint(fn, "endpoint", c.endpoint);
+    } else if (env("AWS_ENDPOINT_URL_S3") !== undefined) {
+        endpoint = checkEndpoint(fn, "AWS_ENDPOINT_URL_S3", env("AWS_ENDPOINT_URL_S3") as string);
+    } else if (env("AWS_ENDPOINT_URL") !== undefined) {
+        endpoint = checkEndpoint(fn, "AWS_ENDPOINT_URL", env("AWS_ENDPOINT_URL") as string);
+    } else {
         endpoint = `https://s3.${region}.amazonaws.com`;
         awsEndpoint = true;
-    } else {
-        const lower = string.lower(endpoint);
-        if (!startsWith(lower, "http://") && !startsWith(lower, "https://")) {
-            return argError(`${fn}: endpoint must be an http:// or https:// URL, got '${endpoint}'`);
-        }
-        // "http://host:port/" -> "http://host:port"
-        while (endpoint.length > 0 && string.sub(endpoint, -1) === "/") {
-            endpoint = string.sub(endpoint, 1, -2);
-        }
-        if (endpoint.length <= (startsWith(lower, "https://") ? 8 : 7)) {
-            return argError(`${fn}: endpoint has no host: '${tostring(c.endpoint ?? endpoint)}'`);
-        }
     }
     const addressing = c.addressing ?? (awsEndpoint ? "virtual" : "path");
     if (addressing !== "path" && addressing !== "virtual") {
@@ -208,6 +301,9 @@ export function resolveConfig(fn: string, opts: unknown): Config {
     checkRange(fn, "multipart_threshold", multipartThreshold, MIN_PART_SIZE, MAX_SINGLE_PUT);
     const concurrency = c.concurrency ?? DEFAULTS.concurrency;
     checkRange(fn, "concurrency", concurrency, 1, undefined);
+    if (c.ca_file !== undefined) {
+        checkCaFile(fn, c.ca_file);
+    }
 
     return {
         endpoint: endpoint,
@@ -228,6 +324,7 @@ export function resolveConfig(fn: string, opts: unknown): Config {
         verify_peer: c.verify_peer ?? DEFAULTS.verify_peer,
         ca_file: c.ca_file,
         proxy: c.proxy,
+        legacy_bucket_names: c.legacy_bucket_names ?? DEFAULTS.legacy_bucket_names,
     };
 }
 

@@ -4,7 +4,10 @@
 import type { NativeError } from "s3.native";
 
 export interface S3Error {
-    /** S3 code (NoSuchKey, AccessDenied, SlowDown...) or ours: Timeout, ConnectionError, IOError, Cancelled, InvalidArgument, InternalError. */
+    /**
+     * S3 code (NoSuchKey, AccessDenied, SlowDown, EntityTooLarge...) or ours: Timeout,
+     * ConnectionError, TLSError, IOError, Cancelled, InvalidArgument, InternalError.
+     */
     code: string;
     /** HTTP status when there was a response, else nil. */
     status?: number;
@@ -54,7 +57,10 @@ RETRYABLE_S3_CODE.set("RequestTimeout", true);
 RETRYABLE_S3_CODE.set("InternalError", true);
 RETRYABLE_S3_CODE.set("ServiceUnavailable", true);
 
-/** Transport failures (no response) worth another attempt. */
+/**
+ * Transport failures (no response) worth another attempt. Not TLSError: a certificate that failed
+ * verification fails the same way again (the fix is ca_file or verify_peer), nor EntityTooLarge.
+ */
 const RETRYABLE_TRANSPORT_CODE: LuaTable<string, boolean> = new LuaTable();
 RETRYABLE_TRANSPORT_CODE.set("ConnectionError", true);
 RETRYABLE_TRANSPORT_CODE.set("Timeout", true);

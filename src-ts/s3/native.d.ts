@@ -53,7 +53,7 @@ declare module "s3.native" {
     }
 
     export interface NativeError {
-        /** S3 code (NoSuchKey, ...) or ConnectionError / Timeout / IOError / Cancelled / InternalError. */
+        /** S3 code (NoSuchKey, ...) or ConnectionError / TLSError / Timeout / IOError / Cancelled / InvalidArgument / EntityTooLarge / InternalError. */
         code: string;
         /** HTTP status; nil when there was no response. */
         status?: number;

@@ -41,7 +41,34 @@ export function isFiniteNumber(v: unknown): v is number {
     return typeof v === "number" && v === v && v !== math.huge && v !== -math.huge;
 }
 
-/** A non-empty string argument, e.g. bucket or key. */
+// Lua pattern sets of control bytes, built from their codes so that the generated Lua holds no
+// raw control bytes (and not %c, whose meaning depends on the locale).
+const C1 = string.char(1);
+const C31 = string.char(31);
+const C127 = string.char(127);
+/** Any control byte: 0-31 and 127. */
+export const CONTROL_BYTE = `[%z${C1}-${C31}${C127}]`;
+/** What quote() escapes. */
+const UNPRINTABLE = `[%z${C1}-${C31}${C127}\\']`;
+
+/**
+ * `v` for an error message: quoted, bytes that would not print (NUL, line breaks...) as Lua
+ * escapes (`'a\0x'`), long values cut to their first 60 bytes.
+ */
+export function quote(v: string): string {
+    const cut = v.length > 64;
+    const [escaped] = string.gsub(cut ? string.sub(v, 1, 60) : v, UNPRINTABLE, escapeByte);
+    return cut ? `'${escaped}'... (${v.length} bytes)` : `'${escaped}'`;
+}
+
+function escapeByte(this: void, c: string): string {
+    if (c === "\\" || c === "'") {
+        return `\\${c}`;
+    }
+    return `\\${string.byte(c)}`;
+}
+
+/** A non-empty string argument without NUL bytes (C would cut it there), e.g. a path. */
 export function checkName(fn: string, what: string, v: unknown): string {
     if (typeof v !== "string") {
         return argError(`${fn}: ${what} must be a string`);
@@ -49,7 +76,77 @@ export function checkName(fn: string, what: string, v: unknown): string {
     if (v === "") {
         return argError(`${fn}: ${what} must not be empty`);
     }
+    if (string.find(v, "\0", 1, true)[0] !== undefined) {
+        return argError(`${fn}: ${what} must not contain a NUL byte, got ${quote(v)}`);
+    }
     return v;
+}
+
+/** S3 keys are 1 to 1024 bytes of UTF-8. */
+export const MAX_KEY_BYTES = 1024;
+
+export function checkKey(fn: string, v: unknown): string {
+    const k = checkName(fn, "key", v);
+    if (k.length > MAX_KEY_BYTES) {
+        return argError(`${fn}: key must be 1-${MAX_KEY_BYTES} bytes, got ${k.length} bytes`);
+    }
+    return k;
+}
+
+/** What is wrong with `b` as a bucket name by S3's rules for new buckets, or nil when nothing. */
+function strictBucketProblem(b: string): string | undefined {
+    if (b.length < 3 || b.length > 63 || string.find(b, "[^a-z0-9.%-]")[0] !== undefined) {
+        return "must be 3-63 characters of a-z 0-9 . -";
+    }
+    if (string.find(b, "^[a-z0-9].*[a-z0-9]$")[0] === undefined) {
+        return "must start and end with a letter or a digit";
+    }
+    if (string.find(b, "[.%-]%.")[0] !== undefined || string.find(b, "%.%-")[0] !== undefined) {
+        return "must not contain '..', '.-' or '-.'";
+    }
+    if (string.find(b, "^%d+%.%d+%.%d+%.%d+$")[0] !== undefined) {
+        return "must not be formatted as an IP address";
+    }
+    return undefined;
+}
+
+/** The same for legacy_bucket_names = true: what old us-east-1 buckets and other stores allow. */
+function legacyBucketProblem(b: string): string | undefined {
+    if (b.length > 255 || string.find(b, "[^A-Za-z0-9._%-]")[0] !== undefined) {
+        return "must be 1-255 characters of A-Z a-z 0-9 . _ - (legacy_bucket_names)";
+    }
+    if (b === "." || b === "..") {
+        return "must not be '.' or '..'";
+    }
+    return undefined;
+}
+
+/**
+ * A bucket name. By default S3's rules for bucket names (3-63 characters of a-z 0-9 . -,
+ * starting and ending with a letter or a digit, no '..', '.-' or '-.', not an IP address);
+ * with `legacy` (legacy_bucket_names = true) also up to 255 of A-Z a-z 0-9 . _ -, but then
+ * only with path-style addressing: a host name is case-insensitive and has no '_'.
+ */
+export function checkBucket(fn: string, v: unknown, legacy: boolean, virtual: boolean): string {
+    const b = checkName(fn, "bucket", v);
+    const problem = strictBucketProblem(b);
+    if (problem === undefined) {
+        return b;
+    }
+    const legacyProblem = legacyBucketProblem(b);
+    if (!legacy) {
+        const hint = legacyProblem === undefined
+            ? " (for an existing bucket named so, set legacy_bucket_names = true)" : "";
+        return argError(`${fn}: bucket ${problem}, got ${quote(b)}${hint}`);
+    }
+    if (legacyProblem !== undefined) {
+        return argError(`${fn}: bucket ${legacyProblem}, got ${quote(b)}`);
+    }
+    if (virtual) {
+        return argError(`${fn}: bucket ${quote(b)} cannot be used with virtual-hosted addressing, ` +
+            `which puts it in the host name (where it ${problem}): use addressing = 'path'`);
+    }
+    return b;
 }
 
 /** Type names: Lua's own, plus "integer" and "number" (finite) and "nonnegative" (finite number >= 0). */
@@ -87,11 +184,47 @@ export function checkOpts(fn: string, opts: unknown, allowed: LuaTable<string, s
     return t as unknown as LuaTable<string, unknown>;
 }
 
+/** Headers the native side sets itself; a caller's copy would break the signature or the framing. */
+const RESERVED_HEADERS = new LuaTable<string, boolean>();
+for (const name of [
+    "host", "authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token",
+    "content-length", "transfer-encoding", "expect", "connection",
+]) {
+    RESERVED_HEADERS.set(name, true);
+}
+
 /**
- * A table of name -> string (numbers are converted) for headers and metadata.
- * Names are lower-cased, as HTTP header names are case-insensitive.
+ * What is wrong with `v` as an HTTP header value, or nil. No control bytes: CR and LF would end the
+ * header, NUL would cut it in C, and even a tab (which HTTP allows) is signed differently by
+ * different servers (Ceph RGW answers SignatureDoesNotMatch).
  */
-export function checkStringMap(fn: string, what: string, v: unknown): LuaTable<string, string> {
+function headerValueProblem(v: string): string | undefined {
+    const [at] = string.find(v, CONTROL_BYTE);
+    if (at === undefined) {
+        return undefined;
+    }
+    const c = string.byte(v, at);
+    if (c === 0) return "must not contain a NUL byte";
+    if (c === 10 || c === 13) return "must not contain a line break (CR or LF)";
+    return `must not contain control characters (byte ${c}${c === 9 ? ", a tab" : ""})`;
+}
+
+/** A string option sent as a header value (content_type, range): raises like checkStringMap. */
+export function checkHeaderValue(fn: string, what: string, v: string): string {
+    const problem = headerValueProblem(v);
+    if (problem !== undefined) {
+        return argError(`${fn}: ${what} ${problem}, got ${quote(v)}`);
+    }
+    return v;
+}
+
+/**
+ * A table of name -> string (numbers are converted) for headers (`meta` false) and metadata
+ * (`meta` true, sent as x-amz-meta-<name>). Names must be HTTP tokens and are lower-cased, as
+ * HTTP header names are case-insensitive; values must not contain NUL, CR, LF or other control
+ * bytes. Headers the client sets itself (host, authorization...) are refused.
+ */
+export function checkStringMap(fn: string, what: string, v: unknown, meta: boolean): LuaTable<string, string> {
     const out = new LuaTable<string, string>();
     if (v === undefined) {
         return out;
@@ -103,15 +236,38 @@ export function checkStringMap(fn: string, what: string, v: unknown): LuaTable<s
         if (typeof k !== "string" || k === "") {
             return argError(`${fn}: ${what} keys must be non-empty strings`);
         }
+        if (string.find(k, "[^A-Za-z0-9!#$%%&'*+.^_`|~%-]")[0] !== undefined) {
+            if (string.find(k, "\0", 1, true)[0] !== undefined) {
+                return argError(`${fn}: ${what} name ${quote(k)} must not contain a NUL byte`);
+            }
+            return argError(`${fn}: ${what} name ${quote(k)} must be an HTTP token ` +
+                "(letters, digits and !#$%&'*+-.^_`|~)");
+        }
+        const name = string.lower(k);
+        if (!meta && RESERVED_HEADERS.get(name) === true) {
+            return argError(`${fn}: ${what}.${k} cannot be given: the client sets it itself`);
+        }
+        let s: string;
         if (typeof val === "number") {
-            out.set(string.lower(k), tostring(val));
+            s = tostring(val);
         } else if (typeof val === "string") {
-            out.set(string.lower(k), val);
+            s = val;
         } else {
             return argError(`${fn}: ${what}.${k} must be a string`);
         }
+        const problem = headerValueProblem(s);
+        if (problem !== undefined) {
+            return argError(`${fn}: ${what}.${k} ${problem}, got ${quote(s)}`);
+        }
+        out.set(name, s);
     }
     return out;
+}
+
+/** fio's errors are box.error objects whose text starts with "fio: ". */
+export function osError(e: unknown): string {
+    const s = e === undefined ? "unknown error" : tostring(e);
+    return string.sub(s, 1, 5) === "fio: " ? string.sub(s, 6) : s;
 }
 
 /** `n` random bytes as lower-case hex. */

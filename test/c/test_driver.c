@@ -151,6 +151,43 @@ test_errors(struct s3_client *client, const char *bucket)
 	struct s3_error build_err;
 	CHECK(s3_request_new(client, &bad, &build_err) == NULL);
 	CHECK_STR_EQ(build_err.code, "InvalidArgument");
+
+	/* Checks of the request itself, for callers of the C API: a bucket that would change the
+	 * URL, an over-long key, a header name that is no HTTP token, a control byte in a value. */
+	char long_key[1026];
+	memset(long_key, 'k', 1025);
+	long_key[1025] = '\0';
+	struct s3_kv token_header[] = {{"x(y)", "v"}};
+	struct s3_kv tab_header[] = {{"x-amz-meta-a", "a\tb"}};
+	struct s3_request_spec invalid[] = {
+		{.method = "GET", .bucket = "a/b", .key = "k", .timeout_ms = -1},
+		{.method = "GET", .bucket = "..", .key = "k", .timeout_ms = -1},
+		{.method = "GET", .bucket = "b?x", .timeout_ms = -1},
+		{.method = "GET", .bucket = bucket, .key = long_key, .timeout_ms = -1},
+		{.method = "GET", .bucket = bucket, .key = "k", .headers = token_header, .n_headers = 1,
+		 .timeout_ms = -1},
+		{.method = "GET", .bucket = bucket, .key = "k", .headers = tab_header, .n_headers = 1,
+		 .timeout_ms = -1},
+	};
+	for (size_t i = 0; i < sizeof(invalid) / sizeof(invalid[0]); i++) {
+		CHECK(s3_request_new(client, &invalid[i], &build_err) == NULL);
+		CHECK_STR_EQ(build_err.code, "InvalidArgument");
+	}
+	long_key[1024] = '\0';
+	struct s3_request_spec longest = {.method = "HEAD", .bucket = bucket, .key = long_key,
+					  .timeout_ms = -1};
+	struct s3_request *ok_req = s3_request_new(client, &longest, &build_err);
+	CHECK(ok_req != NULL);
+	s3_request_free(ok_req);
+
+	/* A single PUT over 5 GiB is refused before anything is sent. */
+	struct s3_buffer_source huge;
+	s3_buffer_source_init(&huge, "x", 1);
+	huge.base.size = 5ULL * 1024 * 1024 * 1024 + 1;
+	struct s3_request_spec too_large = {.method = "PUT", .bucket = bucket, .key = "huge",
+					    .body = &huge.base, .timeout_ms = -1};
+	CHECK(s3_request_new(client, &too_large, &build_err) == NULL);
+	CHECK_STR_EQ(build_err.code, "EntityTooLarge");
 }
 
 static void

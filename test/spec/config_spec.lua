@@ -36,6 +36,24 @@ local function raises(pattern, fn, ...)
         string.format('error %q does not contain %q', tostring(err), pattern))
 end
 
+-- f() must raise an error containing text at this file's line where f made the call: f calls
+-- here() first, on the same line as the call.
+local line_of_call
+local function here()
+    line_of_call = debug.getinfo(2, 'l').currentline
+end
+local function raises_at_caller(text, f)
+    line_of_call = nil
+    local ok, err = pcall(f)
+    assert.is_false(ok, 'expected an error containing: ' .. text)
+    err = tostring(err)
+    assert.is_truthy(string.find(err, text, 1, true), string.format('error %q does not contain %q', err, text))
+    assert.is_number(line_of_call, 'f must call here()')
+    assert.is_truthy(string.find(err, 'config_spec.lua:' .. line_of_call .. ': ', 1, true),
+        string.format('error %q is not at config_spec.lua:%d', err, line_of_call))
+    assert.is_falsy(string.find(err, 's3.native', 1, true), err)
+end
+
 local CREDS = { access_key_id = 'AKID', secret_access_key = 'SECRET' }
 
 local function with(base, extra)
@@ -103,6 +121,7 @@ describe('s3 configuration', function()
             { 'verify_peer', 'yes', 'verify_peer must be a boolean' },
             { 'ca_file', 1, 'ca_file must be a string' },
             { 'proxy', 1, 'proxy must be a string' },
+            { 'legacy_bucket_names', 'yes', 'legacy_bucket_names must be a boolean' },
         }
         for _, c in ipairs(cases) do
             raises('s3.new: ' .. c[3], s3.new, with(CREDS, { [c[1]] = c[2] }))
@@ -165,20 +184,22 @@ describe('s3 configuration', function()
     end)
 
     it('passes every native option through', function()
+        local ca_file = os.tmpname() -- ca_file must exist
         s3.new({
             endpoint = 'http://127.0.0.1:9000', region = 'ru-central1', access_key_id = 'A',
             secret_access_key = 'S', session_token = 'T', addressing = 'path', connect_timeout = 2.5,
             timeout = 30, idle_timeout = 7, max_connections = 8, retries = 0, part_size = 16 * 1024 * 1024,
             multipart_threshold = 32 * 1024 * 1024, concurrency = 2, verify_peer = false,
-            ca_file = '/etc/ssl/ca.pem', proxy = 'http://proxy:3128',
+            ca_file = ca_file, proxy = 'http://proxy:3128', legacy_bucket_names = true,
         })
         local cfg = native.clients[1].cfg
         assert.are.same({
             endpoint = 'http://127.0.0.1:9000', region = 'ru-central1', access_key_id = 'A',
             secret_access_key = 'S', session_token = 'T', addressing = 'path', connect_timeout = 2.5,
             timeout = 30, idle_timeout = 7, max_connections = 8, verify_peer = false,
-            ca_file = '/etc/ssl/ca.pem', proxy = 'http://proxy:3128',
+            ca_file = ca_file, proxy = 'http://proxy:3128',
         }, cfg)
+        os.remove(ca_file)
     end)
 
     it('treats box.NULL as not given', function()
@@ -255,11 +276,11 @@ describe('s3 configuration', function()
 
     it('s3.cfg replaces the default client, s3.new makes independent ones', function()
         s3.cfg(with(CREDS, { endpoint = 'http://one:1' }))
-        s3.put('b', 'k', 'body')
+        s3.put('bkt', 'k', 'body')
         local c = s3.new(with(CREDS, { endpoint = 'http://two:2' }))
-        c:put('b', 'k', 'body')
+        c:put('bkt', 'k', 'body')
         s3.cfg(with(CREDS, { endpoint = 'http://three:3' }))
-        s3.get('b', 'k')
+        s3.get('bkt', 'k')
         assert.are.equal(3, #native.clients)
         assert.are.equal(3, #native.requests)
         assert.are.equal('PUT', native.requests[1].method)
@@ -284,14 +305,14 @@ describe('s3 argument checking', function()
     end)
 
     local calls = {
-        { 'get_to_file', { 'b', 'k', '/tmp/x' }, { 'bucket', 'key', 'path' }, 4 },
-        { 'put_from_file', { 'b', 'k', '/tmp/x' }, { 'bucket', 'key', 'path' }, 4 },
-        { 'get', { 'b', 'k' }, { 'bucket', 'key' }, 3 },
-        { 'put', { 'b', 'k', 'body' }, { 'bucket', 'key', 'body' }, 4 },
-        { 'head', { 'b', 'k' }, { 'bucket', 'key' }, 3 },
-        { 'delete', { 'b', 'k' }, { 'bucket', 'key' }, 3 },
-        { 'create_bucket', { 'b' }, { 'bucket' }, 2 },
-        { 'delete_bucket', { 'b' }, { 'bucket' }, 2 },
+        { 'get_to_file', { 'bkt', 'k', '/tmp/x' }, { 'bucket', 'key', 'path' }, 4 },
+        { 'put_from_file', { 'bkt', 'k', '/tmp/x' }, { 'bucket', 'key', 'path' }, 4 },
+        { 'get', { 'bkt', 'k' }, { 'bucket', 'key' }, 3 },
+        { 'put', { 'bkt', 'k', 'body' }, { 'bucket', 'key', 'body' }, 4 },
+        { 'head', { 'bkt', 'k' }, { 'bucket', 'key' }, 3 },
+        { 'delete', { 'bkt', 'k' }, { 'bucket', 'key' }, 3 },
+        { 'create_bucket', { 'bkt' }, { 'bucket' }, 2 },
+        { 'delete_bucket', { 'bkt' }, { 'bucket' }, 2 },
     }
 
     for _, c in ipairs(calls) do
@@ -352,12 +373,345 @@ describe('s3 argument checking', function()
     end)
 
     it('checks headers and metadata', function()
-        raises('s3.put: opts.headers must be a table', s3.put, 'b', 'k', 'x', { headers = 'x' })
-        raises('s3.put: opts.metadata must be a table', s3.put, 'b', 'k', 'x', { metadata = 1 })
-        raises('s3.put: opts.metadata.a must be a string', s3.put, 'b', 'k', 'x', { metadata = { a = {} } })
-        raises('s3.put: opts.headers keys must be non-empty strings', s3.put, 'b', 'k', 'x', { headers = { 'v' } })
-        raises('s3.get: opts.range must be a string', s3.get, 'b', 'k', { range = 10 })
-        raises('s3.put: opts.content_type must be a string', s3.put, 'b', 'k', 'x', { content_type = 1 })
+        raises('s3.put: opts.headers must be a table', s3.put, 'bkt', 'k', 'x', { headers = 'x' })
+        raises('s3.put: opts.metadata must be a table', s3.put, 'bkt', 'k', 'x', { metadata = 1 })
+        raises('s3.put: opts.metadata.a must be a string', s3.put, 'bkt', 'k', 'x', { metadata = { a = {} } })
+        raises('s3.put: opts.headers keys must be non-empty strings', s3.put, 'bkt', 'k', 'x', { headers = { 'v' } })
+        raises('s3.get: opts.range must be a string', s3.get, 'bkt', 'k', { range = 10 })
+        raises('s3.put: opts.content_type must be a string', s3.put, 'bkt', 'k', 'x', { content_type = 1 })
         assert.are.equal(0, #native.requests)
+    end)
+end)
+
+describe('s3 endpoint, ca_file and string options', function()
+    local saved_env, native, s3
+
+    before_each(function()
+        saved_env = {}
+        for _, name in ipairs(ENV_NAMES) do
+            saved_env[name] = os.getenv(name)
+        end
+        set_env({})
+        native = fake_native()
+        s3 = load_s3(native)
+    end)
+
+    after_each(function()
+        set_env(saved_env)
+        fake.unload()
+    end)
+
+    local BAD_ENDPOINTS = {
+        { '127.0.0.1:8000', 'must be an http:// or https:// URL' },
+        { 'ftp://host', 'must be an http:// or https:// URL' },
+        { 'http:/host', 'must be an http:// or https:// URL' },
+        { 'http://', 'has no host' },
+        { 'http://:9000', 'has no host' },
+        { 'http://host:99999', 'must have a port of 1-65535' },
+        { 'http://host:65536', 'must have a port of 1-65535' },
+        { 'http://host:0', 'must have a port of 1-65535' },
+        { 'http://host:', 'must have a port of 1-65535' },
+        { 'http://host:80a', 'must have a port of 1-65535' },
+        { 'http://host:-1', 'must have a port of 1-65535' },
+        { 'http://host:1:2', 'must have a port of 1-65535' },
+        { 'http://[::1', "has an IPv6 address without its closing ']'" },
+        { 'http://[::1]x', 'must have a port of 1-65535' },
+        { 'http://[zz]', 'has an invalid IPv6 address' },
+        { 'http://[]', 'has an invalid IPv6 address' },
+        { 'http://1.2.3', 'has an invalid IPv4 address' },
+        { 'http://256.1.1.1', 'has an invalid IPv4 address' },
+        { 'http://a..b', 'has an invalid host' },
+        { 'http://.host', 'has an invalid host' },
+        { 'http://ho%73t', 'has an invalid host' },
+        { 'http://user@host', 'must be http(s)://host[:port] without a user or password' },
+        { 'http://user:pass@host:9000', 'must be http(s)://host[:port] without a user or password' },
+        { 'http://host/path', 'must be http(s)://host[:port] without a path' },
+        { 'http://host:9000/bucket/', 'must be http(s)://host[:port] without a path' },
+        { 'http://host//', 'must be http(s)://host[:port] without a path' },
+        { 'http://host?x=1', 'must be http(s)://host[:port] without a query or fragment' },
+        { 'http://host/#frag', 'must be http(s)://host[:port] without a query or fragment' },
+        { 'http://ho st', 'must be http(s)://host[:port] without spaces or control characters' },
+        { 'http://host\n', 'must be http(s)://host[:port] without spaces or control characters' },
+        { 'http://host\0.evil', 'must not contain a NUL byte' },
+    }
+
+    it('validates endpoints fully, naming the option and the value', function()
+        for _, c in ipairs(BAD_ENDPOINTS) do
+            raises('s3.new: endpoint ' .. c[2], s3.new, with(CREDS, { endpoint = c[1] }))
+            raises('s3.cfg: endpoint ' .. c[2], s3.cfg, with(CREDS, { endpoint = c[1] }))
+        end
+        raises("got 'http://host:99999'", s3.new, with(CREDS, { endpoint = 'http://host:99999' }))
+        raises([[got 'http://host\10']], s3.new, with(CREDS, { endpoint = 'http://host\n' }))
+        assert.are.equal(0, #native.clients)
+    end)
+
+    it('accepts every valid endpoint shape and normalises the scheme', function()
+        local cases = {
+            { 'HTTP://127.0.0.1:8000', 'http://127.0.0.1:8000' },
+            { 'HttpS://Storage.Example.com/', 'https://Storage.Example.com' },
+            { 'http://[::1]:7480/', 'http://[::1]:7480' },
+            { 'https://[2001:db8::1]', 'https://[2001:db8::1]' },
+            { 'http://minio_1:9000', 'http://minio_1:9000' },
+            { 'http://localhost:1', 'http://localhost:1' },
+            { 'http://host:65535', 'http://host:65535' },
+            { 'http://255.255.255.255', 'http://255.255.255.255' },
+        }
+        for i, c in ipairs(cases) do
+            s3.new(with(CREDS, { endpoint = c[1] }))
+            assert.are.equal(c[2], native.clients[i].cfg.endpoint, c[1])
+            assert.are.equal('path', native.clients[i].cfg.addressing)
+        end
+    end)
+
+    it('validates endpoints from the environment the same way, naming the variable', function()
+        set_env({ AWS_ACCESS_KEY_ID = 'K', AWS_SECRET_ACCESS_KEY = 'S', AWS_ENDPOINT_URL_S3 = 'http://host/path' })
+        raises("s3.new: AWS_ENDPOINT_URL_S3 must be http(s)://host[:port] without a path", s3.new)
+        raises("got 'http://host/path'", s3.new)
+        -- the default client made on first use raises at that call
+        raises('s3.get: AWS_ENDPOINT_URL_S3 must be', s3.get, 'bkt', 'k')
+        set_env({ AWS_ACCESS_KEY_ID = 'K', AWS_SECRET_ACCESS_KEY = 'S', AWS_ENDPOINT_URL = 'http://u@host' })
+        raises('s3.cfg: AWS_ENDPOINT_URL must be http(s)://host[:port] without a user', s3.cfg)
+        set_env({ AWS_ACCESS_KEY_ID = 'K', AWS_SECRET_ACCESS_KEY = 'S', AWS_ENDPOINT_URL = 'HTTP://Env:1/' })
+        s3.new()
+        assert.are.equal('http://Env:1', native.clients[1].cfg.endpoint)
+        -- an endpoint option overrides a broken variable
+        set_env({ AWS_ACCESS_KEY_ID = 'K', AWS_SECRET_ACCESS_KEY = 'S', AWS_ENDPOINT_URL_S3 = 'http://[::1' })
+        s3.new({ endpoint = 'http://ok:1' })
+        assert.are.equal('http://ok:1', native.clients[2].cfg.endpoint)
+    end)
+
+    it('raises endpoint errors at the caller\'s line', function()
+        raises_at_caller('s3.cfg: endpoint must have a port',
+            function() here(); s3.cfg(with(CREDS, { endpoint = 'http://h:99999' })) end)
+        raises_at_caller('s3.new: endpoint must be http(s)://host[:port] without a path',
+            function() here(); s3.new(with(CREDS, { endpoint = 'HTTP://h/p' })) end)
+        raises_at_caller('s3.new: endpoint must be http(s)://host[:port] without a user',
+            function() here(); s3.new(with(CREDS, { endpoint = 'http://user@h' })) end)
+        raises_at_caller("s3.new: endpoint has an IPv6 address without its closing ']'",
+            function() here(); s3.new(with(CREDS, { endpoint = 'http://[::1' })) end)
+    end)
+
+    it('ca_file must be a readable file', function()
+        raises("s3.new: ca_file '/no/such/ca.pem' cannot be read: No such file or directory",
+            s3.new, with(CREDS, { ca_file = '/no/such/ca.pem' }))
+        raises("s3.cfg: ca_file '/no/such/ca.pem' cannot be read", s3.cfg, with(CREDS, { ca_file = '/no/such/ca.pem' }))
+        raises("s3.new: ca_file '/tmp' cannot be read: Is a directory", s3.new, with(CREDS, { ca_file = '/tmp' }))
+        raises('s3.new: ca_file', s3.new, with(CREDS, { ca_file = '' }))
+        raises_at_caller('s3.cfg: ca_file', function() here(); s3.cfg(with(CREDS, { ca_file = '/no/such' })) end)
+        assert.are.equal(0, #native.clients)
+        local ca_file = os.tmpname()
+        s3.new(with(CREDS, { ca_file = ca_file }))
+        assert.are.equal(ca_file, native.clients[1].cfg.ca_file)
+        os.remove(ca_file)
+    end)
+
+    it('refuses a NUL byte in any string option', function()
+        for _, name in ipairs({ 'region', 'access_key_id', 'secret_access_key', 'session_token', 'proxy', 'ca_file' }) do
+            local opts = with(CREDS, { [name] = 'abc\0def' })
+            raises('s3.new: ' .. name .. ' must not contain a NUL byte', s3.new, opts)
+        end
+        assert.are.equal(0, #native.clients)
+    end)
+end)
+
+describe('s3 names, keys, headers and metadata', function()
+    local native, s3, client
+
+    before_each(function()
+        native = fake_native()
+        s3 = load_s3(native)
+        s3.cfg(with(CREDS, { endpoint = 'http://127.0.0.1:1' }))
+        client = s3.new(with(CREDS, { endpoint = 'http://127.0.0.1:1' }))
+    end)
+
+    after_each(function()
+        fake.unload()
+    end)
+
+    -- Every call with a bucket: name, arguments after the bucket.
+    local WITH_BUCKET = {
+        { 'get_to_file', { 'k', '/tmp/never-written' } },
+        { 'put_from_file', { 'k', '/tmp/never-read' } },
+        { 'get', { 'k' } },
+        { 'put', { 'k', 'body' } },
+        { 'head', { 'k' } },
+        { 'delete', { 'k' } },
+        { 'create_bucket', {} },
+        { 'delete_bucket', {} },
+    }
+
+    local function call(name, bucket, rest)
+        return s3[name](bucket, unpack(rest))
+    end
+
+    it('every call refuses a bucket with a NUL byte, a slash or uppercase, sending nothing', function()
+        for _, c in ipairs(WITH_BUCKET) do
+            local name, rest = c[1], c[2]
+            raises('s3.' .. name .. [[: bucket must not contain a NUL byte, got 'b\0evil']], call, name, 'b\0evil', rest)
+            raises('s3.' .. name .. [[: bucket must not contain a NUL byte]], call, name, 'valid-name\0', rest)
+            raises('s3.' .. name .. ": bucket must be 3-63 characters of a-z 0-9 . -, got 'bkt/x'", call, name, 'bkt/x', rest)
+            raises('s3.' .. name .. ": bucket must be 3-63 characters of a-z 0-9 . -, got 'A_B'", call, name, 'A_B', rest)
+            raises('client:' .. name .. ': bucket must be 3-63',
+                function() return client[name](client, 'Upper', unpack(rest)) end)
+        end
+        assert.are.equal(0, #native.requests)
+    end)
+
+    it("applies S3's bucket naming rules", function()
+        local bad = {
+            { 'ab', 'must be 3-63 characters of a-z 0-9 . -' },
+            { string.rep('a', 64), 'must be 3-63 characters' },
+            { 'My-Bucket', 'must be 3-63 characters of a-z 0-9 . -' },
+            { 'my_bucket', 'must be 3-63 characters of a-z 0-9 . -' },
+            { 'my bucket', 'must be 3-63 characters of a-z 0-9 . -' },
+            { 'bucket?x', 'must be 3-63 characters of a-z 0-9 . -' },
+            { 'b%2fx', 'must be 3-63 characters of a-z 0-9 . -' },
+            { 'ключ-bucket', 'must be 3-63 characters of a-z 0-9 . -' },
+            { '-bucket', 'must start and end with a letter or a digit' },
+            { 'bucket-', 'must start and end with a letter or a digit' },
+            { '.bucket', 'must start and end with a letter or a digit' },
+            { 'bucket.', 'must start and end with a letter or a digit' },
+            { 'my..bucket', "must not contain '..', '.-' or '-.'" },
+            { 'my.-bucket', "must not contain '..', '.-' or '-.'" },
+            { 'my-.bucket', "must not contain '..', '.-' or '-.'" },
+            { '192.168.5.4', 'must not be formatted as an IP address' },
+            { '999.0.0.1', 'must not be formatted as an IP address' },
+        }
+        for _, c in ipairs(bad) do
+            raises('s3.get: bucket ' .. c[2], s3.get, c[1], 'k')
+        end
+        -- names a legacy bucket could have get a hint; '/' and NUL do not
+        raises('set legacy_bucket_names = true', s3.get, 'My_Bucket', 'k')
+        local ok, err = pcall(s3.get, 'bkt/x', 'k')
+        assert.is_false(ok)
+        assert.is_falsy(string.find(err, 'legacy_bucket_names', 1, true), err)
+        assert.are.equal(0, #native.requests)
+        local good = { 'abc', string.rep('a', 63), 'my.bucket-1.example', '0-9', '1.2.3.4.5', 'a1.b2' }
+        for i, b in ipairs(good) do
+            assert.is_truthy(s3.get(b, 'k'), b)
+            assert.are.equal(b, native.requests[i].bucket)
+        end
+    end)
+
+    it('legacy_bucket_names = true accepts old-style names with path-style addressing only', function()
+        local legacy = s3.new(with(CREDS, { endpoint = 'http://127.0.0.1:1', legacy_bucket_names = true }))
+        local good = { 'My_Bucket', 'a', 'ab', string.rep('A', 255), '_under_', '-dash-', 'a..b', '192.168.5.4' }
+        for i, b in ipairs(good) do
+            assert.is_truthy(legacy:get(b, 'k'), b)
+            assert.are.equal(b, native.requests[i].bucket)
+        end
+        local bad = {
+            { 'bad/name', 'must be 1-255 characters of A-Z a-z 0-9 . _ -' },
+            { 'b\0evil', 'must not contain a NUL byte' },
+            { string.rep('a', 256), 'must be 1-255 characters' },
+            { 'a b', 'must be 1-255 characters' },
+            { 'b?x', 'must be 1-255 characters' },
+            { 'b%2F', 'must be 1-255 characters' },
+            { '.', "must not be '.' or '..'" },
+            { '..', "must not be '.' or '..'" },
+        }
+        for _, c in ipairs(bad) do
+            raises('client:get: bucket ' .. c[2], function() return legacy:get(c[1], 'k') end)
+        end
+        -- virtual-hosted addressing puts the bucket in the host name: DNS names only
+        local virtual = s3.new(with(CREDS, { legacy_bucket_names = true }))
+        assert.are.equal('virtual', virtual._cfg.addressing)
+        raises("client:put: bucket 'My_Bucket' cannot be used with virtual-hosted addressing",
+            function() return virtual:put('My_Bucket', 'k', 'v') end)
+        raises("use addressing = 'path'", function() return virtual:put('a', 'k', 'v') end)
+        assert.is_truthy(virtual:put('my-bucket', 'k', 'v'))
+        assert.are.equal(#good + 1, #native.requests)
+    end)
+
+    it('keys are 1-1024 bytes without NUL: a\\0x is refused, never cut to a', function()
+        for _, c in ipairs(WITH_BUCKET) do
+            local name, rest = c[1], c[2]
+            if #rest > 0 then
+                local args = { unpack(rest) }
+                args[1] = 'a\0x'
+                raises('s3.' .. name .. [[: key must not contain a NUL byte, got 'a\0x']], call, name, 'bkt', args)
+                args[1] = 'a\0y'
+                raises('s3.' .. name .. ': key must not contain a NUL byte', call, name, 'bkt', args)
+                args[1] = '\0'
+                raises('s3.' .. name .. ': key must not contain a NUL byte', call, name, 'bkt', args)
+                args[1] = string.rep('k', 1025)
+                raises('s3.' .. name .. ': key must be 1-1024 bytes, got 1025 bytes', call, name, 'bkt', args)
+            end
+        end
+        -- bytes, not characters: 'é' is two
+        raises('key must be 1-1024 bytes, got 1026 bytes', s3.get, 'bkt', string.rep('é', 513))
+        assert.are.equal(0, #native.requests)
+        assert.is_truthy(s3.get('bkt', string.rep('k', 1024)))
+        assert.is_truthy(s3.get('bkt', string.rep('é', 512)))
+        assert.is_truthy(s3.get('bkt', 'x'))
+        assert.are.equal(string.rep('k', 1024), native.requests[1].key)
+        assert.are.equal(3, #native.requests)
+    end)
+
+    it('a local path with a NUL byte is refused', function()
+        raises('s3.get_to_file: path must not contain a NUL byte', s3.get_to_file, 'bkt', 'k', '/tmp/a\0b')
+        raises('s3.put_from_file: path must not contain a NUL byte', s3.put_from_file, 'bkt', 'k', '/etc/hostname\0x')
+        assert.are.equal(0, #native.requests)
+    end)
+
+    it('header names must be HTTP tokens and values free of NUL, CR, LF and other control bytes', function()
+        local bad = {
+            { { headers = { ['x-a\0b'] = 'v' } }, [[opts.headers name 'x-a\0b' must not contain a NUL byte]] },
+            { { headers = { ['\0'] = 'v' } }, 'opts.headers name' },
+            { { headers = { ['x a'] = 'v' } }, "opts.headers name 'x a' must be an HTTP token" },
+            { { headers = { ['x:a'] = 'v' } }, "opts.headers name 'x:a' must be an HTTP token" },
+            { { headers = { ['x(a)'] = 'v' } }, "opts.headers name 'x(a)' must be an HTTP token" },
+            { { headers = { ['x\na'] = 'v' } }, [[opts.headers name 'x\10a' must be an HTTP token]] },
+            { { headers = { ['ключ'] = 'v' } }, "opts.headers name 'ключ' must be an HTTP token" },
+            { { headers = { ['x-a'] = 'v\0w' } }, [[opts.headers.x-a must not contain a NUL byte, got 'v\0w']] },
+            { { headers = { ['x-a'] = 'v\r\nx-evil: 1' } }, 'opts.headers.x-a must not contain a line break' },
+            { { headers = { ['x-a'] = 'v\n' } }, 'opts.headers.x-a must not contain a line break' },
+            { { headers = { ['x-a'] = 'v\r' } }, 'opts.headers.x-a must not contain a line break' },
+            { { headers = { ['x-a'] = 'v\1' } }, 'opts.headers.x-a must not contain control characters' },
+            { { headers = { ['x-a'] = 'v\127' } }, 'opts.headers.x-a must not contain control characters' },
+            { { headers = { ['x-a'] = 'a\tb' } }, 'opts.headers.x-a must not contain control characters (byte 9, a tab)' },
+            { { headers = { Host = 'evil' } }, 'opts.headers.Host cannot be given: the client sets it itself' },
+            { { headers = { authorization = 'x' } }, 'opts.headers.authorization cannot be given' },
+            { { headers = { ['Content-Length'] = '1' } }, 'opts.headers.Content-Length cannot be given' },
+            { { metadata = { ['a\0b'] = 'v' } }, [[opts.metadata name 'a\0b' must not contain a NUL byte]] },
+            { { metadata = { ['a b'] = 'v' } }, "opts.metadata name 'a b' must be an HTTP token" },
+            { { metadata = { a = 'v\0w' } }, [[opts.metadata.a must not contain a NUL byte, got 'v\0w']] },
+            { { metadata = { a = 'v\nw' } }, 'opts.metadata.a must not contain a line break' },
+            { { content_type = 'text/plain\0' }, 'opts.content_type must not contain a NUL byte' },
+            { { content_type = 'text/plain\r\nx: y' }, 'opts.content_type must not contain a line break' },
+        }
+        for _, c in ipairs(bad) do
+            raises('s3.put: ' .. c[2], s3.put, 'bkt', 'k', 'x', c[1])
+        end
+        raises('s3.put_from_file: opts.metadata.a must not contain a NUL byte',
+            s3.put_from_file, 'bkt', 'k', '/etc/hostname', { metadata = { a = '\0' } })
+        raises('s3.get_to_file: opts.headers.x-a must not contain a NUL byte',
+            s3.get_to_file, 'bkt', 'k', '/tmp/never', { headers = { ['x-a'] = '\0' } })
+        raises('s3.get: opts.range must not contain a NUL byte', s3.get, 'bkt', 'k', { range = 'bytes=0-1\0' })
+        raises('s3.head: opts.headers.x-a must not contain a line break', s3.head, 'bkt', 'k', { headers = { ['x-a'] = '\n' } })
+        raises('s3.delete: opts.headers name', s3.delete, 'bkt', 'k', { headers = { ['a\0'] = '1' } })
+        raises('s3.create_bucket: opts.headers.x-a must not contain a NUL byte',
+            s3.create_bucket, 'bkt', { headers = { ['x-a'] = '\0' } })
+        assert.are.equal(0, #native.requests)
+        -- what is allowed: every token character, spaces and UTF-8 in values, numbers
+        assert.is_truthy(s3.put('bkt', 'k', 'x', {
+            headers = { ["X-Tok!#$%&'*+-.^_`|~9"] = 'a b ключ', ['Cache-Control'] = 'no-cache' },
+            metadata = { Origin = 'spec é', n = 1 },
+        }))
+        assert.are.same({ ["x-tok!#$%&'*+-.^_`|~9"] = 'a b ключ', ['cache-control'] = 'no-cache',
+            ['x-amz-meta-origin'] = 'spec é', ['x-amz-meta-n'] = '1' }, native.requests[1].headers)
+    end)
+
+    it('raises name, key and header errors at the caller\'s line', function()
+        raises_at_caller("s3.get: bucket must be 3-63 characters of a-z 0-9 . -, got 'A_B'",
+            function() here(); s3.get('A_B', 'k') end)
+        raises_at_caller('s3.put: bucket must not contain a NUL byte', function() here(); s3.put('b\0evil', 'k', 'v') end)
+        raises_at_caller('client:head: key must not contain a NUL byte',
+            function() here(); client:head('bkt', 'a\0x') end)
+        raises_at_caller('s3.put: key must be 1-1024 bytes', function() here(); s3.put('bkt', string.rep('k', 2000), 'v') end)
+        raises_at_caller('s3.put: opts.headers.x-a must not contain a NUL byte',
+            function() here(); s3.put('bkt', 'k', 'v', { headers = { ['x-a'] = '\0' } }) end)
+        raises_at_caller('s3.put: opts.metadata name',
+            function() here(); s3.put('bkt', 'k', 'v', { metadata = { ['a\0'] = 'x' } }) end)
     end)
 end)
