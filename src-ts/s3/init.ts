@@ -1,8 +1,9 @@
 // require('s3'): the module-level API (a lazily created default client) and s3.new.
 
+import { Client } from "./client";
 import {
-    Client, createBucket, deleteBucket, deleteObject, getObject, getToFile, headObject, putFromFile, putObject,
-} from "./client";
+    createBucket, deleteBucket, deleteObject, getObject, getToFile, headObject, putFromFile, putObject,
+} from "./objects";
 import * as native from "s3.native";
 import { resolveConfig } from "./config";
 import { errorMeta, isError } from "./errors";

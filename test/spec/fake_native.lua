@@ -5,7 +5,7 @@ local fio = require('fio')
 
 local M = {}
 
-local MODULES = { 's3', 's3.client', 's3.config', 's3.errors', 's3.util' }
+local MODULES = { 's3', 's3.client', 's3.config', 's3.errors', 's3.objects', 's3.request', 's3.util' }
 
 function M.new()
     local f = { clients = {}, requests = {}, script = {} }

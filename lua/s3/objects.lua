@@ -1,0 +1,460 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+local fio = require("fio")
+local ____config = require("s3.config")
+local MAX_SINGLE_PUT = ____config.MAX_SINGLE_PUT
+local ____errors = require("s3.errors")
+local newError = ____errors.newError
+local ____request = require("s3.request")
+local failure = ____request.failure
+local perform = ____request.perform
+local refusedHere = ____request.refusedHere
+local ____util = require("s3.util")
+local argError = ____util.argError
+local checkBucket = ____util.checkBucket
+local checkHeaderValue = ____util.checkHeaderValue
+local checkKey = ____util.checkKey
+local checkName = ____util.checkName
+local checkOpts = ____util.checkOpts
+local checkStringMap = ____util.checkStringMap
+local getpid = ____util.getpid
+local osError = ____util.osError
+local randomHex = ____util.randomHex
+--- The bucket argument, checked by the client's bucket name rules (util.checkBucket).
+local function bucketArg(client, fn, bucket)
+    local cfg = client._cfg
+    return checkBucket(fn, bucket, cfg.legacy_bucket_names, cfg.addressing == "virtual")
+end
+--- S3 takes at most 5 GiB in one PUT; larger objects need multipart upload, which is not there yet.
+local function tooLarge(what, size, b, k)
+    return newError(
+        "EntityTooLarge",
+        (((((what .. " is ") .. tostring(size)) .. " bytes: a single PUT is limited to 5 GiB (") .. tostring(MAX_SINGLE_PUT)) .. " bytes) ") .. "and multipart upload is not available yet",
+        b,
+        k
+    )
+end
+local function optTypes(...)
+    local names = {...}
+    local t = {}
+    do
+        local i = 0
+        while i < #names do
+            t[names[i + 1]] = names[i + 1 + 1]
+            i = i + 2
+        end
+    end
+    return t
+end
+local GET_TO_FILE_OPTS = optTypes(
+    "timeout",
+    "nonnegative",
+    "headers",
+    "table",
+    "part_size",
+    "integer",
+    "concurrency",
+    "integer",
+    "fsync",
+    "boolean"
+)
+local GET_OPTS = optTypes(
+    "timeout",
+    "nonnegative",
+    "headers",
+    "table",
+    "range",
+    "string"
+)
+local PUT_OPTS = optTypes(
+    "timeout",
+    "nonnegative",
+    "headers",
+    "table",
+    "content_type",
+    "string",
+    "metadata",
+    "table",
+    "part_size",
+    "integer",
+    "concurrency",
+    "integer"
+)
+local SIMPLE_OPTS = optTypes("timeout", "nonnegative", "headers", "table")
+local CREATE_BUCKET_OPTS = optTypes(
+    "timeout",
+    "nonnegative",
+    "headers",
+    "table",
+    "location_constraint",
+    "string"
+)
+--- opts.headers plus, for uploads, content_type and metadata as x-amz-meta-*.
+local function requestHeaders(fn, o)
+    local headers = checkStringMap(fn, "opts.headers", o.headers, false)
+    local contentType = o.content_type
+    if contentType ~= nil then
+        headers["content-type"] = checkHeaderValue(fn, "opts.content_type", contentType)
+    end
+    local meta = o.metadata
+    if meta ~= nil then
+        for k, v in pairs(checkStringMap(fn, "opts.metadata", meta, true)) do
+            headers["x-amz-meta-" .. k] = v
+        end
+    end
+    return headers
+end
+local META_PREFIX = "x-amz-meta-"
+local function objectInfo(resp, size)
+    local h = resp.headers or ({})
+    local metadata = {}
+    for k, v in pairs(h) do
+        if string.sub(k, 1, #META_PREFIX) == META_PREFIX then
+            metadata[string.sub(k, #META_PREFIX + 1)] = v
+        end
+    end
+    return {
+        size = size or tonumber(h["content-length"]),
+        etag = h.etag,
+        last_modified = h["last-modified"],
+        content_type = h["content-type"],
+        metadata = metadata,
+        version_id = h["x-amz-version-id"],
+        content_range = h["content-range"]
+    }
+end
+local function putInfo(resp, size)
+    local h = resp.headers or ({})
+    return {size = size, etag = h.etag, version_id = h["x-amz-version-id"]}
+end
+local function bodyBytes(resp)
+    return type(resp.bytes) == "number" and resp.bytes or nil
+end
+--- Closes (if open) and removes the temporary file; never raises.
+local function discardTemp(fh, tmp)
+    if fh ~= nil then
+        pcall(function() return fh:close() end)
+    end
+    pcall(function() return fio.unlink(tmp) end)
+end
+function ____exports.getToFile(client, fn, bucket, key, path, opts)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
+    local p = checkName(fn, "path", path)
+    local o = checkOpts(fn, opts, GET_TO_FILE_OPTS)
+    local headers = checkStringMap(fn, "opts.headers", o.headers, false)
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
+    local tmp = ""
+    local fh
+    local openErr
+    do
+        local i = 0
+        while i < 5 and fh == nil do
+            tmp = (((p .. ".s3tmp.") .. tostring(getpid())) .. ".") .. randomHex(6)
+            fh, openErr = fio.open(tmp, {"O_WRONLY", "O_CREAT", "O_EXCL"}, 420)
+            if fh == nil and (string.find(
+                osError(openErr),
+                "exists",
+                1,
+                true
+            )) == nil then
+                break
+            end
+            i = i + 1
+        end
+    end
+    if fh == nil then
+        return failure(newError(
+            "IOError",
+            (("cannot create temporary file '" .. tmp) .. "': ") .. osError(openErr),
+            b,
+            k
+        ))
+    end
+    local file = fh
+    local req = {
+        method = "GET",
+        bucket = b,
+        key = k,
+        headers = headers,
+        sink_fd = file.fh,
+        sink_offset = 0,
+        timeout = o.timeout
+    }
+    local function truncate()
+        local ok, e = file:truncate(0)
+        if not ok then
+            return newError(
+                "IOError",
+                (("cannot truncate '" .. tmp) .. "': ") .. osError(e),
+                b,
+                k
+            )
+        end
+        file:seek(0, "SEEK_SET")
+        return nil
+    end
+    local ok, res = pcall(function()
+        local resp, err = perform(
+            client,
+            req,
+            b,
+            k,
+            truncate
+        )
+        return {resp = resp, err = err}
+    end)
+    if not ok then
+        discardTemp(file, tmp)
+        return error(res, 0)
+    end
+    local outcome = res
+    if outcome.resp == nil then
+        discardTemp(file, tmp)
+        return failure(outcome.err or newError("InternalError", "request failed", b, k))
+    end
+    local resp = outcome.resp
+    local synced, syncErr = unpack(
+        o.fsync == false and ({true, nil}) or ({file:fsync()}),
+        1,
+        2
+    )
+    if not synced then
+        discardTemp(file, tmp)
+        return failure(newError(
+            "IOError",
+            (("cannot fsync '" .. tmp) .. "': ") .. osError(syncErr),
+            b,
+            k
+        ))
+    end
+    local closed, closeErr = file:close()
+    if not closed then
+        discardTemp(nil, tmp)
+        return failure(newError(
+            "IOError",
+            (("cannot close '" .. tmp) .. "': ") .. osError(closeErr),
+            b,
+            k
+        ))
+    end
+    local renamed, renameErr = fio.rename(tmp, p)
+    if not renamed then
+        discardTemp(nil, tmp)
+        return failure(newError(
+            "IOError",
+            (((("cannot rename '" .. tmp) .. "' to '") .. p) .. "': ") .. osError(renameErr),
+            b,
+            k
+        ))
+    end
+    return true, objectInfo(
+        resp,
+        bodyBytes(resp)
+    )
+end
+function ____exports.putFromFile(client, fn, bucket, key, path, opts)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
+    local p = checkName(fn, "path", path)
+    local o = checkOpts(fn, opts, PUT_OPTS)
+    local headers = requestHeaders(fn, o)
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
+    local fh, openErr = fio.open(p, {"O_RDONLY"})
+    if fh == nil then
+        return failure(newError(
+            "IOError",
+            (("cannot open '" .. p) .. "': ") .. osError(openErr),
+            b,
+            k
+        ))
+    end
+    local ok, res = pcall(function()
+        local st, statErr = fh:stat()
+        if st == nil then
+            return {err = newError(
+                "IOError",
+                (("cannot stat '" .. p) .. "': ") .. osError(statErr),
+                b,
+                k
+            )}
+        end
+        if not st:is_reg() then
+            return {err = newError("IOError", ("'" .. p) .. "' is not a regular file", b, k)}
+        end
+        local size = st.size
+        if size > MAX_SINGLE_PUT then
+            return {err = tooLarge(("'" .. p) .. "'", size, b, k)}
+        end
+        local req = {
+            method = "PUT",
+            bucket = b,
+            key = k,
+            headers = headers,
+            body_fd = fh.fh,
+            body_offset = 0,
+            body_size = size,
+            timeout = o.timeout
+        }
+        local resp, err = perform(client, req, b, k)
+        return {resp = resp, err = err, size = size}
+    end)
+    pcall(function() return fh:close() end)
+    if not ok then
+        return error(res, 0)
+    end
+    local outcome = res
+    if outcome.resp == nil then
+        return failure(outcome.err or newError("InternalError", "request failed", b, k))
+    end
+    return true, putInfo(outcome.resp, outcome.size or 0)
+end
+function ____exports.getObject(client, fn, bucket, key, opts)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
+    local o = checkOpts(fn, opts, GET_OPTS)
+    local headers = requestHeaders(fn, o)
+    local range = o.range
+    if range ~= nil then
+        headers.range = checkHeaderValue(fn, "opts.range", range)
+    end
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
+    local resp, err = perform(client, {
+        method = "GET",
+        bucket = b,
+        key = k,
+        headers = headers,
+        timeout = o.timeout
+    }, b, k)
+    if resp == nil then
+        return failure(err)
+    end
+    local body = resp.body or ""
+    return body, objectInfo(resp, #body)
+end
+function ____exports.putObject(client, fn, bucket, key, body, opts)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
+    if type(body) ~= "string" then
+        return argError(fn .. ": body must be a string")
+    end
+    local o = checkOpts(fn, opts, PUT_OPTS)
+    local headers = requestHeaders(fn, o)
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
+    if #body > MAX_SINGLE_PUT then
+        return failure(tooLarge("the body", #body, b, k))
+    end
+    local resp, err = perform(client, {
+        method = "PUT",
+        bucket = b,
+        key = k,
+        headers = headers,
+        body = body,
+        timeout = o.timeout
+    }, b, k)
+    if resp == nil then
+        return failure(err)
+    end
+    return true, putInfo(resp, #body)
+end
+function ____exports.headObject(client, fn, bucket, key, opts)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
+    local o = checkOpts(fn, opts, SIMPLE_OPTS)
+    local headers = requestHeaders(fn, o)
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
+    local resp, err = perform(client, {
+        method = "HEAD",
+        bucket = b,
+        key = k,
+        headers = headers,
+        timeout = o.timeout
+    }, b, k)
+    if resp == nil then
+        return failure(err)
+    end
+    return objectInfo(resp), nil
+end
+--- DELETE of an object or, without a key, of a bucket.
+local function deleteResource(client, fn, b, k, opts)
+    local o = checkOpts(fn, opts, SIMPLE_OPTS)
+    local refused = refusedHere(fn, b, k)
+    if refused ~= nil then
+        return failure(refused)
+    end
+    local resp, err = perform(
+        client,
+        {
+            method = "DELETE",
+            bucket = b,
+            key = k,
+            headers = requestHeaders(fn, o),
+            timeout = o.timeout
+        },
+        b,
+        k
+    )
+    if resp == nil then
+        return failure(err)
+    end
+    return true, nil
+end
+function ____exports.deleteObject(client, fn, bucket, key, opts)
+    local b = bucketArg(client, fn, bucket)
+    local k = checkKey(fn, key)
+    return deleteResource(
+        client,
+        fn,
+        b,
+        k,
+        opts
+    )
+end
+function ____exports.createBucket(client, fn, bucket, opts)
+    local b = bucketArg(client, fn, bucket)
+    local o = checkOpts(fn, opts, CREATE_BUCKET_OPTS)
+    local headers = requestHeaders(fn, o)
+    local refused = refusedHere(fn, b, nil)
+    if refused ~= nil then
+        return failure(refused)
+    end
+    local constraint = o.location_constraint
+    if constraint == nil and client._cfg.aws_endpoint and client._cfg.region ~= "us-east-1" then
+        constraint = client._cfg.region
+    end
+    local req = {method = "PUT", bucket = b, headers = headers, timeout = o.timeout}
+    if constraint ~= nil and constraint ~= "" then
+        req.body = "<CreateBucketConfiguration xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">" .. ("<LocationConstraint>" .. constraint) .. "</LocationConstraint></CreateBucketConfiguration>"
+        headers["content-type"] = "application/xml"
+    end
+    local resp, err = perform(client, req, b, nil)
+    if resp == nil then
+        return failure(err)
+    end
+    return true, nil
+end
+function ____exports.deleteBucket(client, fn, bucket, opts)
+    return deleteResource(
+        client,
+        fn,
+        bucketArg(client, fn, bucket),
+        nil,
+        opts
+    )
+end
+return ____exports

@@ -1,0 +1,386 @@
+// The object and bucket calls of the Lua API: get/put to memory and files, head, delete,
+// create and delete buckets.
+
+import type { NativeRequest, NativeResponse } from "s3.native";
+import * as fio from "fio";
+import type { Client } from "./client";
+import { MAX_SINGLE_PUT } from "./config";
+import { S3Error, newError } from "./errors";
+import { failure, perform, refusedHere } from "./request";
+import {
+    argError, checkBucket, checkHeaderValue, checkKey, checkName, checkOpts, checkStringMap, getpid, osError,
+    randomHex,
+} from "./util";
+
+/** What the object calls return about an object, from the response headers. */
+export interface ObjectInfo {
+    size?: number;
+    etag?: string;
+    last_modified?: string;
+    content_type?: string;
+    /** x-amz-meta-* headers without the prefix. */
+    metadata: LuaTable<string, string>;
+    version_id?: string;
+    content_range?: string;
+}
+
+/** What put and put_from_file return. */
+export interface PutInfo {
+    size: number;
+    etag?: string;
+    version_id?: string;
+}
+
+/** The bucket argument, checked by the client's bucket name rules (util.checkBucket). */
+function bucketArg(client: Client, fn: string, bucket: unknown): string {
+    const cfg = client._cfg;
+    return checkBucket(fn, bucket, cfg.legacy_bucket_names, cfg.addressing === "virtual");
+}
+
+/** S3 takes at most 5 GiB in one PUT; larger objects need multipart upload, which is not there yet. */
+function tooLarge(what: string, size: number, b: string, k: string): S3Error {
+    return newError("EntityTooLarge",
+        `${what} is ${size} bytes: a single PUT is limited to 5 GiB (${MAX_SINGLE_PUT} bytes) ` +
+        "and multipart upload is not available yet", b, k);
+}
+// Options each call accepts, name -> type (see util.hasType).
+function optTypes(...names: string[]): LuaTable<string, string> {
+    const t = new LuaTable<string, string>();
+    for (let i = 0; i < names.length; i += 2) {
+        t.set(names[i], names[i + 1]);
+    }
+    return t;
+}
+const GET_TO_FILE_OPTS = optTypes(
+    "timeout", "nonnegative", "headers", "table", "part_size", "integer", "concurrency", "integer", "fsync", "boolean"
+);
+const GET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "range", "string");
+const PUT_OPTS = optTypes(
+    "timeout", "nonnegative", "headers", "table", "content_type", "string", "metadata", "table",
+    "part_size", "integer", "concurrency", "integer"
+);
+const SIMPLE_OPTS = optTypes("timeout", "nonnegative", "headers", "table");
+const CREATE_BUCKET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "location_constraint", "string");
+
+/** opts.headers plus, for uploads, content_type and metadata as x-amz-meta-*. */
+function requestHeaders(fn: string, o: LuaTable<string, unknown>): LuaTable<string, string> {
+    const headers = checkStringMap(fn, "opts.headers", o.get("headers"), false);
+    const contentType = o.get("content_type") as string | undefined;
+    if (contentType !== undefined) {
+        headers.set("content-type", checkHeaderValue(fn, "opts.content_type", contentType));
+    }
+    const meta = o.get("metadata");
+    if (meta !== undefined) {
+        for (const [k, v] of pairs(checkStringMap(fn, "opts.metadata", meta, true))) {
+            headers.set(`x-amz-meta-${k}`, v);
+        }
+    }
+    return headers;
+}
+
+const META_PREFIX = "x-amz-meta-";
+
+function objectInfo(resp: NativeResponse, size?: number): ObjectInfo {
+    const h = resp.headers ?? new LuaTable<string, string>();
+    const metadata = new LuaTable<string, string>();
+    for (const [k, v] of pairs(h)) {
+        if (string.sub(k, 1, META_PREFIX.length) === META_PREFIX) {
+            metadata.set(string.sub(k, META_PREFIX.length + 1), v);
+        }
+    }
+    return {
+        size: size ?? tonumber(h.get("content-length")),
+        etag: h.get("etag"),
+        last_modified: h.get("last-modified"),
+        content_type: h.get("content-type"),
+        metadata: metadata,
+        version_id: h.get("x-amz-version-id"),
+        content_range: h.get("content-range"),
+    };
+}
+
+function putInfo(resp: NativeResponse, size: number): PutInfo {
+    const h = resp.headers ?? new LuaTable<string, string>();
+    return { size: size, etag: h.get("etag"), version_id: h.get("x-amz-version-id") };
+}
+
+function bodyBytes(resp: NativeResponse): number | undefined {
+    return typeof resp.bytes === "number" ? resp.bytes : undefined;
+}
+
+/** Closes (if open) and removes the temporary file; never raises. */
+function discardTemp(fh: fio.FioHandle | undefined, tmp: string): void {
+    if (fh !== undefined) {
+        pcall(() => fh.close());
+    }
+    pcall(() => fio.unlink(tmp));
+}
+
+interface Outcome {
+    resp?: NativeResponse;
+    err?: S3Error;
+}
+
+export function getToFile(
+    client: Client, fn: string, bucket: unknown, key: unknown, path: unknown, opts: unknown
+): LuaMultiReturn<[true, ObjectInfo] | [undefined, S3Error]> {
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
+    const p = checkName(fn, "path", path);
+    const o = checkOpts(fn, opts, GET_TO_FILE_OPTS);
+    const headers = checkStringMap(fn, "opts.headers", o.get("headers"), false);
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
+
+    // A temporary file beside the target, so that the final rename stays on one file system.
+    let tmp = "";
+    let fh: fio.FioHandle | undefined;
+    let openErr: unknown;
+    for (let i = 0; i < 5 && fh === undefined; i++) {
+        tmp = `${p}.s3tmp.${getpid()}.${randomHex(6)}`;
+        [fh, openErr] = fio.open(tmp, ["O_WRONLY", "O_CREAT", "O_EXCL"], 0o644);
+        if (fh === undefined && string.find(osError(openErr), "exists", 1, true)[0] === undefined) {
+            break;
+        }
+    }
+    if (fh === undefined) {
+        return failure(newError("IOError", `cannot create temporary file '${tmp}': ${osError(openErr)}`, b, k));
+    }
+    const file = fh;
+    const req: NativeRequest = {
+        method: "GET",
+        bucket: b,
+        key: k,
+        headers: headers,
+        sink_fd: file.fh,
+        sink_offset: 0,
+        timeout: o.get("timeout") as number | undefined,
+    };
+    // A retry writes the object again from offset 0: drop what the failed attempt wrote
+    // (and rewind, should the sink ever write at the file position rather than at an offset).
+    const truncate = (): S3Error | undefined => {
+        const [ok, e] = file.truncate(0);
+        if (!ok) {
+            return newError("IOError", `cannot truncate '${tmp}': ${osError(e)}`, b, k);
+        }
+        file.seek(0, "SEEK_SET");
+        return undefined;
+    };
+    const [ok, res] = pcall((): Outcome => {
+        const [resp, err] = perform(client, req, b, k, truncate);
+        return { resp: resp, err: err };
+    });
+    if (!ok) {
+        // A Lua error or a cancelled fiber: leave nothing behind, then let it propagate.
+        discardTemp(file, tmp);
+        return error(res as unknown as string, 0);
+    }
+    const outcome = res as Outcome;
+    if (outcome.resp === undefined) {
+        discardTemp(file, tmp);
+        return failure(outcome.err ?? newError("InternalError", "request failed", b, k));
+    }
+    const resp = outcome.resp;
+    // Durable before it takes the target's name; a caller that syncs many files at once may skip it.
+    const [synced, syncErr] = o.get("fsync") === false ? [true, undefined] : file.fsync();
+    if (!synced) {
+        discardTemp(file, tmp);
+        return failure(newError("IOError", `cannot fsync '${tmp}': ${osError(syncErr)}`, b, k));
+    }
+    const [closed, closeErr] = file.close();
+    if (!closed) {
+        discardTemp(undefined, tmp);
+        return failure(newError("IOError", `cannot close '${tmp}': ${osError(closeErr)}`, b, k));
+    }
+    const [renamed, renameErr] = fio.rename(tmp, p);
+    if (!renamed) {
+        discardTemp(undefined, tmp);
+        return failure(newError("IOError", `cannot rename '${tmp}' to '${p}': ${osError(renameErr)}`, b, k));
+    }
+    return $multi(true as const, objectInfo(resp, bodyBytes(resp)));
+}
+
+export function putFromFile(
+    client: Client, fn: string, bucket: unknown, key: unknown, path: unknown, opts: unknown
+): LuaMultiReturn<[true, PutInfo] | [undefined, S3Error]> {
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
+    const p = checkName(fn, "path", path);
+    const o = checkOpts(fn, opts, PUT_OPTS);
+    const headers = requestHeaders(fn, o);
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
+
+    const [fh, openErr] = fio.open(p, ["O_RDONLY"]);
+    if (fh === undefined) {
+        return failure(newError("IOError", `cannot open '${p}': ${osError(openErr)}`, b, k));
+    }
+    const [ok, res] = pcall((): Outcome & { size?: number } => {
+        const [st, statErr] = fh.stat();
+        if (st === undefined) {
+            return { err: newError("IOError", `cannot stat '${p}': ${osError(statErr)}`, b, k) };
+        }
+        if (!st.is_reg()) {
+            return { err: newError("IOError", `'${p}' is not a regular file`, b, k) };
+        }
+        const size = st.size;
+        if (size > MAX_SINGLE_PUT) {
+            return { err: tooLarge(`'${p}'`, size, b, k) };
+        }
+        const req: NativeRequest = {
+            method: "PUT",
+            bucket: b,
+            key: k,
+            headers: headers,
+            body_fd: fh.fh,
+            body_offset: 0,
+            body_size: size,
+            timeout: o.get("timeout") as number | undefined,
+        };
+        const [resp, err] = perform(client, req, b, k);
+        return { resp: resp, err: err, size: size };
+    });
+    pcall(() => fh.close());
+    if (!ok) {
+        return error(res as unknown as string, 0);
+    }
+    const outcome = res as Outcome & { size?: number };
+    if (outcome.resp === undefined) {
+        return failure(outcome.err ?? newError("InternalError", "request failed", b, k));
+    }
+    return $multi(true as const, putInfo(outcome.resp, outcome.size ?? 0));
+}
+
+export function getObject(
+    client: Client, fn: string, bucket: unknown, key: unknown, opts: unknown
+): LuaMultiReturn<[string, ObjectInfo] | [undefined, S3Error]> {
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
+    const o = checkOpts(fn, opts, GET_OPTS);
+    const headers = requestHeaders(fn, o);
+    const range = o.get("range") as string | undefined;
+    if (range !== undefined) {
+        headers.set("range", checkHeaderValue(fn, "opts.range", range));
+    }
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
+    const [resp, err] = perform(client, { method: "GET", bucket: b, key: k, headers: headers,
+        timeout: o.get("timeout") as number | undefined }, b, k);
+    if (resp === undefined) {
+        return failure(err);
+    }
+    const body = resp.body ?? "";
+    return $multi(body, objectInfo(resp, body.length));
+}
+
+export function putObject(
+    client: Client, fn: string, bucket: unknown, key: unknown, body: unknown, opts: unknown
+): LuaMultiReturn<[true, PutInfo] | [undefined, S3Error]> {
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
+    if (typeof body !== "string") {
+        return argError(`${fn}: body must be a string`);
+    }
+    const o = checkOpts(fn, opts, PUT_OPTS);
+    const headers = requestHeaders(fn, o);
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
+    if (body.length > MAX_SINGLE_PUT) {
+        return failure(tooLarge("the body", body.length, b, k));
+    }
+    const [resp, err] = perform(client, { method: "PUT", bucket: b, key: k, headers: headers, body: body,
+        timeout: o.get("timeout") as number | undefined }, b, k);
+    if (resp === undefined) {
+        return failure(err);
+    }
+    return $multi(true as const, putInfo(resp, body.length));
+}
+
+export function headObject(
+    client: Client, fn: string, bucket: unknown, key: unknown, opts: unknown
+): LuaMultiReturn<[ObjectInfo, undefined] | [undefined, S3Error]> {
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
+    const o = checkOpts(fn, opts, SIMPLE_OPTS);
+    const headers = requestHeaders(fn, o);
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
+    const [resp, err] = perform(client, { method: "HEAD", bucket: b, key: k, headers: headers,
+        timeout: o.get("timeout") as number | undefined }, b, k);
+    if (resp === undefined) {
+        return failure(err);
+    }
+    return $multi(objectInfo(resp), undefined);
+}
+
+/** DELETE of an object or, without a key, of a bucket. */
+function deleteResource(
+    client: Client, fn: string, b: string, k: string | undefined, opts: unknown
+): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
+    const o = checkOpts(fn, opts, SIMPLE_OPTS);
+    const refused = refusedHere(fn, b, k);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
+    const [resp, err] = perform(client, { method: "DELETE", bucket: b, key: k, headers: requestHeaders(fn, o),
+        timeout: o.get("timeout") as number | undefined }, b, k);
+    if (resp === undefined) {
+        return failure(err);
+    }
+    return $multi(true as const, undefined);
+}
+
+export function deleteObject(
+    client: Client, fn: string, bucket: unknown, key: unknown, opts: unknown
+): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
+    const b = bucketArg(client, fn, bucket);
+    const k = checkKey(fn, key);
+    return deleteResource(client, fn, b, k, opts);
+}
+
+export function createBucket(
+    client: Client, fn: string, bucket: unknown, opts: unknown
+): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
+    const b = bucketArg(client, fn, bucket);
+    const o = checkOpts(fn, opts, CREATE_BUCKET_OPTS);
+    const headers = requestHeaders(fn, o);
+    const refused = refusedHere(fn, b, undefined);
+    if (refused !== undefined) {
+        return failure(refused);
+    }
+    // AWS wants the region named outside us-east-1; other stores have their own region names,
+    // so a constraint goes to a custom endpoint only when asked for.
+    let constraint = o.get("location_constraint") as string | undefined;
+    if (constraint === undefined && client._cfg.aws_endpoint && client._cfg.region !== "us-east-1") {
+        constraint = client._cfg.region;
+    }
+    const req: NativeRequest = { method: "PUT", bucket: b, headers: headers,
+        timeout: o.get("timeout") as number | undefined };
+    if (constraint !== undefined && constraint !== "") {
+        req.body =
+            '<CreateBucketConfiguration xmlns="http://s3.amazonaws.com/doc/2006-03-01/">' +
+            `<LocationConstraint>${constraint}</LocationConstraint></CreateBucketConfiguration>`;
+        headers.set("content-type", "application/xml");
+    }
+    const [resp, err] = perform(client, req, b, undefined);
+    if (resp === undefined) {
+        return failure(err);
+    }
+    return $multi(true as const, undefined);
+}
+
+export function deleteBucket(
+    client: Client, fn: string, bucket: unknown, opts: unknown
+): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
+    return deleteResource(client, fn, bucketArg(client, fn, bucket), undefined, opts);
+}
