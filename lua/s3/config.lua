@@ -57,7 +57,7 @@ local function env(name)
     end
     return ____temp_0
 end
-local function checkRange(fn, name, v, min, max)
+function ____exports.checkRange(fn, name, v, min, max)
     if v < min or max ~= nil and v > max then
         local range = max == nil and ">= " .. tostring(min) or (("between " .. tostring(min)) .. " and ") .. tostring(max)
         argError((((((fn .. ": ") .. name) .. " must be ") .. range) .. ", got ") .. tostring(v))
@@ -240,7 +240,7 @@ function ____exports.resolveConfig(fn, opts)
     local timeout = c.timeout or ____exports.DEFAULTS.timeout
     local idleTimeout = c.idle_timeout or ____exports.DEFAULTS.idle_timeout
     local maxConnections = c.max_connections or ____exports.DEFAULTS.max_connections
-    checkRange(
+    ____exports.checkRange(
         fn,
         "max_connections",
         maxConnections,
@@ -248,7 +248,7 @@ function ____exports.resolveConfig(fn, opts)
         nil
     )
     local retries = c.retries or ____exports.DEFAULTS.retries
-    checkRange(
+    ____exports.checkRange(
         fn,
         "retries",
         retries,
@@ -256,7 +256,7 @@ function ____exports.resolveConfig(fn, opts)
         nil
     )
     local partSize = c.part_size or ____exports.DEFAULTS.part_size
-    checkRange(
+    ____exports.checkRange(
         fn,
         "part_size",
         partSize,
@@ -264,7 +264,7 @@ function ____exports.resolveConfig(fn, opts)
         ____exports.MAX_PART_SIZE
     )
     local multipartThreshold = c.multipart_threshold or ____exports.DEFAULTS.multipart_threshold
-    checkRange(
+    ____exports.checkRange(
         fn,
         "multipart_threshold",
         multipartThreshold,
@@ -272,7 +272,7 @@ function ____exports.resolveConfig(fn, opts)
         ____exports.MAX_SINGLE_PUT
     )
     local concurrency = c.concurrency or ____exports.DEFAULTS.concurrency
-    checkRange(
+    ____exports.checkRange(
         fn,
         "concurrency",
         concurrency,

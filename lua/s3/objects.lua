@@ -1,14 +1,35 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+-- Lua Library inline imports
+local function __TS__New(target, ...)
+    local instance = setmetatable({}, target.prototype)
+    instance:____constructor(...)
+    return instance
+end
+-- End of Lua Library inline imports
 local ____exports = {}
+local native = require("s3.native")
 local fio = require("fio")
 local ____config = require("s3.config")
+local MAX_PART_SIZE = ____config.MAX_PART_SIZE
 local MAX_SINGLE_PUT = ____config.MAX_SINGLE_PUT
+local MIN_PART_SIZE = ____config.MIN_PART_SIZE
+local checkRange = ____config.checkRange
 local ____errors = require("s3.errors")
 local newError = ____errors.newError
+local ____download = require("s3.download")
+local downloadToFd = ____download.downloadToFd
+local ____parts = require("s3.parts")
+local Progress = ____parts.Progress
+local runParts = ____parts.runParts
 local ____request = require("s3.request")
 local failure = ____request.failure
 local perform = ____request.perform
 local refusedHere = ____request.refusedHere
+local ____upload = require("s3.upload")
+local callDeadline = ____upload.callDeadline
+local contentMd5 = ____upload.contentMd5
+local timeLeft = ____upload.timeLeft
+local uploadMultipart = ____upload.uploadMultipart
 local ____util = require("s3.util")
 local argError = ____util.argError
 local checkBucket = ____util.checkBucket
@@ -56,7 +77,9 @@ local GET_TO_FILE_OPTS = optTypes(
     "concurrency",
     "integer",
     "fsync",
-    "boolean"
+    "boolean",
+    "on_progress",
+    "function"
 )
 local GET_OPTS = optTypes(
     "timeout",
@@ -78,7 +101,9 @@ local PUT_OPTS = optTypes(
     "part_size",
     "integer",
     "concurrency",
-    "integer"
+    "integer",
+    "on_progress",
+    "function"
 )
 local SIMPLE_OPTS = optTypes("timeout", "nonnegative", "headers", "table")
 local CREATE_BUCKET_OPTS = optTypes(
@@ -130,6 +155,42 @@ end
 local function bodyBytes(resp)
     return type(resp.bytes) == "number" and resp.bytes or nil
 end
+--- One request on a fiber of its own, so that the calling fiber can report progress meanwhile
+-- (on_progress runs only there, never in a libcurl callback).
+local function performWithProgress(client, req, b, k, total, onProgress, beforeRetry)
+    local progress = __TS__New(
+        Progress,
+        onProgress,
+        total,
+        native.counter()
+    )
+    req.progress = progress.counter
+    local box = {}
+    local function work()
+        local resp, err = perform(
+            client,
+            req,
+            b,
+            k,
+            beforeRetry
+        )
+        box.resp = resp
+        return err
+    end
+    local err = runParts(
+        1,
+        1,
+        work,
+        progress,
+        b,
+        k
+    )
+    if err ~= nil or box.resp == nil then
+        return nil, err or newError("InternalError", "request failed", b, k)
+    end
+    progress:report(true)
+    return box.resp, nil
+end
 --- Closes (if open) and removes the temporary file; never raises.
 local function discardTemp(fh, tmp)
     if fh ~= nil then
@@ -175,15 +236,23 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
         ))
     end
     local file = fh
-    local req = {
-        method = "GET",
-        bucket = b,
-        key = k,
-        headers = headers,
-        sink_fd = file.fh,
-        sink_offset = 0,
-        timeout = o.timeout
-    }
+    local partSize = o.part_size or client._cfg.part_size
+    checkRange(
+        fn,
+        "opts.part_size",
+        partSize,
+        MIN_PART_SIZE,
+        MAX_PART_SIZE
+    )
+    local concurrency = o.concurrency or client._cfg.concurrency
+    checkRange(
+        fn,
+        "opts.concurrency",
+        concurrency,
+        1,
+        nil
+    )
+    local deadline = callDeadline(client, o.timeout)
     local function truncate()
         local ok, e = file:truncate(0)
         if not ok then
@@ -198,12 +267,20 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
         return nil
     end
     local ok, res = pcall(function()
-        local resp, err = perform(
+        local resp, err = downloadToFd(
             client,
-            req,
             b,
             k,
-            truncate
+            file.fh,
+            {
+                headers = headers,
+                threshold = client._cfg.multipart_threshold,
+                partSize = partSize,
+                concurrency = concurrency,
+                deadline = deadline,
+                restart = truncate,
+                onProgress = o.on_progress
+            }
         )
         return {resp = resp, err = err}
     end)
@@ -289,9 +366,59 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
             return {err = newError("IOError", ("'" .. p) .. "' is not a regular file", b, k)}
         end
         local size = st.size
+        local deadline = callDeadline(client, o.timeout)
+        local onProgress = o.on_progress
+        if size >= client._cfg.multipart_threshold then
+            local partSize = o.part_size or client._cfg.part_size
+            checkRange(
+                fn,
+                "opts.part_size",
+                partSize,
+                MIN_PART_SIZE,
+                MAX_PART_SIZE
+            )
+            local concurrency = o.concurrency or client._cfg.concurrency
+            checkRange(
+                fn,
+                "opts.concurrency",
+                concurrency,
+                1,
+                nil
+            )
+            local mresp, merr = uploadMultipart(
+                client,
+                b,
+                k,
+                fh.fh,
+                size,
+                {
+                    headers = headers,
+                    partSize = partSize,
+                    concurrency = concurrency,
+                    deadline = deadline,
+                    onProgress = onProgress,
+                    currentSize = function()
+                        local ____opt_0 = (fh:stat())
+                        return ____opt_0 and ____opt_0.size
+                    end
+                }
+            )
+            return {resp = mresp, err = merr, size = size}
+        end
         if size > MAX_SINGLE_PUT then
             return {err = tooLarge(("'" .. p) .. "'", size, b, k)}
         end
+        local md5, md5Err = contentMd5(
+            fh.fh,
+            0,
+            size,
+            b,
+            k
+        )
+        if md5 == nil then
+            return {err = md5Err}
+        end
+        headers["content-md5"] = md5
         local req = {
             method = "PUT",
             bucket = b,
@@ -300,8 +427,19 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
             body_fd = fh.fh,
             body_offset = 0,
             body_size = size,
-            timeout = o.timeout
+            timeout = timeLeft(deadline)
         }
+        if onProgress ~= nil then
+            local sresp, serr = performWithProgress(
+                client,
+                req,
+                b,
+                k,
+                size,
+                onProgress
+            )
+            return {resp = sresp, err = serr, size = size}
+        end
         local resp, err = perform(client, req, b, k)
         return {resp = resp, err = err, size = size}
     end)

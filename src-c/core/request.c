@@ -251,6 +251,8 @@ s3_request_new(struct s3_client *client, const struct s3_request_spec *spec, str
 	req->body = spec->body;
 	req->sink = spec->sink;
 	req->timeout_ms = spec->timeout_ms >= 0 ? spec->timeout_ms : client->timeout_ms;
+	req->progress = spec->progress;
+	req->error_in_body = spec->error_in_body;
 
 	struct s3_buf host = S3_BUF_INIT;
 	struct s3_buf path = S3_BUF_INIT;
@@ -321,6 +323,10 @@ s3_request_abort(struct s3_request *req)
 	s3_multi_driver_remove(req->client->driver, req->easy);
 	finish(req);
 	fail(req, S3_ERR_CANCELLED, "%s", "the request was cancelled");
+	if (req->progress != NULL) {
+		*req->progress -= req->progress_added;
+		req->progress_added = 0;
+	}
 }
 
 /* Our code for a libcurl failure: what a caller can act on (retry, fix the network, fix a file). */
@@ -411,8 +417,16 @@ settle(struct s3_request *req, CURLcode result)
 		}
 		return;
 	}
-	if (req->status >= 200 && req->status < 300)
+	if (req->status >= 200 && req->status < 300) {
+		if (req->error_in_body &&
+		    s3_error_document(req->ok_body_probe.data, req->ok_body_probe.len)) {
+			req->failed = true;
+			s3_error_from_response(&req->error, req->status, req->ok_body_probe.data,
+					       req->ok_body_probe.len,
+					       s3_request_header_find(req, "x-amz-request-id"));
+		}
 		return;
+	}
 	req->failed = true;
 	s3_error_from_response(&req->error, req->status, req->error_body.data, req->error_body.len,
 			       s3_request_header_find(req, "x-amz-request-id"));
@@ -425,6 +439,11 @@ s3_request_transfer_done(CURL *easy, CURLcode result, void *private_data)
 	(void)easy;
 	struct s3_request *req = private_data;
 	settle(req, result);
+	if (req->failed && req->progress != NULL) {
+		/* A failed attempt moved nothing that stays: a retry sends or fetches it again. */
+		*req->progress -= req->progress_added;
+		req->progress_added = 0;
+	}
 	finish(req);
 	if (req->done != NULL)
 		req->done(req, req->done_arg);
@@ -442,6 +461,7 @@ s3_request_free(struct s3_request *req)
 	s3_buf_free(&req->url);
 	s3_buf_free(&req->response_headers);
 	s3_buf_free(&req->error_body);
+	s3_buf_free(&req->ok_body_probe);
 	free(req);
 }
 
@@ -484,6 +504,15 @@ s3_request_on_body(struct s3_request *req, const char *data, size_t len)
 		return s3_buf_append(&req->error_body, data, len < room ? len : room) == 0 ? 0 : -1;
 	}
 	req->bytes_received += len;
+	if (req->progress != NULL) {
+		*req->progress += len;
+		req->progress_added += len;
+	}
+	if (req->error_in_body && req->ok_body_probe.len < S3_ERROR_BODY_MAX) {
+		size_t room = S3_ERROR_BODY_MAX - req->ok_body_probe.len;
+		if (s3_buf_append(&req->ok_body_probe, data, len < room ? len : room) != 0)
+			return -1;
+	}
 	if (req->sink == NULL)
 		return 0;
 	if (req->sink->write(req->sink, data, len) != 0) {
@@ -491,6 +520,28 @@ s3_request_on_body(struct s3_request *req, const char *data, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+void
+s3_request_on_sent(struct s3_request *req, size_t len)
+{
+	req->bytes_sent += len;
+	if (req->progress != NULL) {
+		*req->progress += len;
+		req->progress_added += len;
+	}
+}
+
+void
+s3_request_on_rewind(struct s3_request *req)
+{
+	/* What went out before counts no more. */
+	uint64_t back = req->bytes_sent < req->progress_added ? req->bytes_sent : req->progress_added;
+	if (req->progress != NULL) {
+		*req->progress -= back;
+		req->progress_added -= back;
+	}
+	req->bytes_sent = 0;
 }
 
 enum s3_request_state

@@ -24,6 +24,10 @@ struct s3_request_spec {
 	struct s3_sink *sink;          /* where a 2xx body goes; NULL: discarded */
 	long timeout_ms;               /* < 0: the client's */
 	const char *payload_hash;      /* NULL: SHA-256 of small in-memory bodies, else UNSIGNED-PAYLOAD */
+	uint64_t *progress;            /* NULL, or body bytes moved (sent + received) are added here as
+					* they move, and taken back when the request fails */
+	bool error_in_body;            /* a 2xx whose body is an <Error> document fails (S3 answers
+					* CompleteMultipartUpload and CopyObject that way) */
 };
 
 struct s3_request;

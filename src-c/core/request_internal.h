@@ -28,6 +28,11 @@ struct s3_request {
 	size_t n_response_headers;
 	struct s3_buf error_body;      /* body of a non-2xx response, capped at S3_ERROR_BODY_MAX */
 	uint64_t bytes_received;
+	uint64_t bytes_sent;           /* request body bytes handed to libcurl */
+	uint64_t *progress;            /* see s3_request_spec */
+	uint64_t progress_added;       /* what this request added to *progress */
+	bool error_in_body;
+	struct s3_buf ok_body_probe;   /* first bytes of a 2xx body when error_in_body is set */
 	uint64_t step;                 /* the driver's step the bytes below were counted in */
 	uint64_t step_bytes;           /* body bytes taken in that step */
 	int io_errno;                  /* errno of a failed sink write or source read */
@@ -44,5 +49,9 @@ void s3_request_on_header(struct s3_request *req, const char *name, size_t name_
 			  const char *value, size_t value_len);
 /* Returns 0, -1 when the sink failed (req->io_errno set). */
 int s3_request_on_body(struct s3_request *req, const char *data, size_t len);
+/* len bytes of the request body went to libcurl. */
+void s3_request_on_sent(struct s3_request *req, size_t len);
+/* The body is sent again from its first byte. */
+void s3_request_on_rewind(struct s3_request *req);
 
 #endif

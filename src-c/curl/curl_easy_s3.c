@@ -70,6 +70,7 @@ on_read(char *data, size_t size, size_t nmemb, void *userp)
 		req->io_errno = errno;
 		return CURL_READFUNC_ABORT;
 	}
+	s3_request_on_sent(req, (size_t)n);
 	return (size_t)n;
 }
 
@@ -84,6 +85,7 @@ on_seek(void *userp, curl_off_t offset, int origin)
 		req->io_errno = errno;
 		return CURL_SEEKFUNC_FAIL;
 	}
+	s3_request_on_rewind(req);
 	return CURL_SEEKFUNC_OK;
 }
 

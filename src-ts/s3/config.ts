@@ -80,7 +80,7 @@ function env(name: string): string | undefined {
     return v === undefined || v === "" ? undefined : v;
 }
 
-function checkRange(fn: string, name: string, v: number, min: number, max: number | undefined): void {
+export function checkRange(fn: string, name: string, v: number, min: number, max: number | undefined): void {
     if (v < min || (max !== undefined && v > max)) {
         const range = max === undefined ? `>= ${min}` : `between ${min} and ${max}`;
         argError(`${fn}: ${name} must be ${range}, got ${v}`);

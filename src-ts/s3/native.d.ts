@@ -41,6 +41,10 @@ declare module "s3.native" {
         sink_offset?: number;
         /** Seconds for this attempt, waiting for a connection included; overrides the client's. */
         timeout?: number;
+        /** Body bytes moved are added to it as they move (and taken back when the attempt fails). */
+        progress?: NativeCounter;
+        /** A 2xx answer whose body is an <Error> document fails with its code. */
+        error_in_body?: boolean;
     }
 
     export interface NativeResponse {
@@ -80,6 +84,16 @@ declare module "s3.native" {
 
     /** Raises on a malformed configuration. */
     export function client_new(this: void, cfg: NativeConfig): NativeClient;
+
+    export interface NativeCounter {
+        value(): number;
+    }
+    /** A byte counter requests add to (NativeRequest.progress). */
+    export function counter(this: void): NativeCounter;
+    /** Raw MD5 of size bytes of fd at offset, computed in a worker thread (yields). */
+    export function md5_fd(this: void, fd: number, offset: number, size: number): LuaMultiReturn<[string, undefined] | [undefined, string]>;
+    /** The text of the first element of that name in an XML document (parsed with expat). */
+    export function xml_text(this: void, body: string, element: string): LuaMultiReturn<[string, undefined] | [undefined, string]>;
 
     /** False inside a transaction or a box trigger, where no fiber may yield. */
     export function can_yield(this: void): boolean;

@@ -1,12 +1,16 @@
 // The object and bucket calls of the Lua API: get/put to memory and files, head, delete,
 // create and delete buckets.
 
+import * as native from "s3.native";
 import type { NativeRequest, NativeResponse } from "s3.native";
 import * as fio from "fio";
 import type { Client } from "./client";
-import { MAX_SINGLE_PUT } from "./config";
+import { MAX_PART_SIZE, MAX_SINGLE_PUT, MIN_PART_SIZE, checkRange } from "./config";
 import { S3Error, newError } from "./errors";
-import { failure, perform, refusedHere } from "./request";
+import { downloadToFd } from "./download";
+import { ProgressFn, Progress, runParts } from "./parts";
+import { failure, perform, Perform, refusedHere } from "./request";
+import { callDeadline, contentMd5, timeLeft, uploadMultipart } from "./upload";
 import {
     argError, checkBucket, checkHeaderValue, checkKey, checkName, checkOpts, checkStringMap, getpid, osError,
     randomHex,
@@ -52,12 +56,13 @@ function optTypes(...names: string[]): LuaTable<string, string> {
     return t;
 }
 const GET_TO_FILE_OPTS = optTypes(
-    "timeout", "nonnegative", "headers", "table", "part_size", "integer", "concurrency", "integer", "fsync", "boolean"
+    "timeout", "nonnegative", "headers", "table", "part_size", "integer", "concurrency", "integer", "fsync", "boolean",
+    "on_progress", "function"
 );
 const GET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "range", "string");
 const PUT_OPTS = optTypes(
     "timeout", "nonnegative", "headers", "table", "content_type", "string", "metadata", "table",
-    "part_size", "integer", "concurrency", "integer"
+    "part_size", "integer", "concurrency", "integer", "on_progress", "function"
 );
 const SIMPLE_OPTS = optTypes("timeout", "nonnegative", "headers", "table");
 const CREATE_BUCKET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "location_constraint", "string");
@@ -108,6 +113,30 @@ function bodyBytes(resp: NativeResponse): number | undefined {
     return typeof resp.bytes === "number" ? resp.bytes : undefined;
 }
 
+/**
+ * One request on a fiber of its own, so that the calling fiber can report progress meanwhile
+ * (on_progress runs only there, never in a libcurl callback).
+ */
+function performWithProgress(
+    client: Client, req: NativeRequest, b: string, k: string, total: number, onProgress: ProgressFn,
+    beforeRetry?: () => S3Error | undefined,
+): Perform {
+    const progress = new Progress(onProgress, total, native.counter());
+    req.progress = progress.counter;
+    const box: { resp?: NativeResponse } = {};
+    const work = (): S3Error | undefined => {
+        const [resp, err] = perform(client, req, b, k, beforeRetry);
+        box.resp = resp;
+        return err;
+    };
+    const err = runParts(1, 1, work, progress, b, k);
+    if (err !== undefined || box.resp === undefined) {
+        return $multi(undefined, err ?? newError("InternalError", "request failed", b, k));
+    }
+    progress.report(true);
+    return $multi(box.resp, undefined);
+}
+
 /** Closes (if open) and removes the temporary file; never raises. */
 function discardTemp(fh: fio.FioHandle | undefined, tmp: string): void {
     if (fh !== undefined) {
@@ -149,15 +178,11 @@ export function getToFile(
         return failure(newError("IOError", `cannot create temporary file '${tmp}': ${osError(openErr)}`, b, k));
     }
     const file = fh;
-    const req: NativeRequest = {
-        method: "GET",
-        bucket: b,
-        key: k,
-        headers: headers,
-        sink_fd: file.fh,
-        sink_offset: 0,
-        timeout: o.get("timeout") as number | undefined,
-    };
+    const partSize = (o.get("part_size") as number | undefined) ?? client._cfg.part_size;
+    checkRange(fn, "opts.part_size", partSize, MIN_PART_SIZE, MAX_PART_SIZE);
+    const concurrency = (o.get("concurrency") as number | undefined) ?? client._cfg.concurrency;
+    checkRange(fn, "opts.concurrency", concurrency, 1, undefined);
+    const deadline = callDeadline(client, o.get("timeout") as number | undefined);
     // A retry writes the object again from offset 0: drop what the failed attempt wrote
     // (and rewind, should the sink ever write at the file position rather than at an offset).
     const truncate = (): S3Error | undefined => {
@@ -169,7 +194,11 @@ export function getToFile(
         return undefined;
     };
     const [ok, res] = pcall((): Outcome => {
-        const [resp, err] = perform(client, req, b, k, truncate);
+        const [resp, err] = downloadToFd(client, b, k, file.fh, {
+            headers: headers, threshold: client._cfg.multipart_threshold, partSize: partSize,
+            concurrency: concurrency, deadline: deadline, restart: truncate,
+            onProgress: o.get("on_progress") as ProgressFn | undefined,
+        });
         return { resp: resp, err: err };
     });
     if (!ok) {
@@ -228,9 +257,29 @@ export function putFromFile(
             return { err: newError("IOError", `'${p}' is not a regular file`, b, k) };
         }
         const size = st.size;
+        const deadline = callDeadline(client, o.get("timeout") as number | undefined);
+        const onProgress = o.get("on_progress") as ProgressFn | undefined;
+        if (size >= client._cfg.multipart_threshold) {
+            const partSize = (o.get("part_size") as number | undefined) ?? client._cfg.part_size;
+            checkRange(fn, "opts.part_size", partSize, MIN_PART_SIZE, MAX_PART_SIZE);
+            const concurrency = (o.get("concurrency") as number | undefined) ?? client._cfg.concurrency;
+            checkRange(fn, "opts.concurrency", concurrency, 1, undefined);
+            const [mresp, merr] = uploadMultipart(client, b, k, fh.fh, size, {
+                headers: headers, partSize: partSize, concurrency: concurrency, deadline: deadline,
+                onProgress: onProgress, currentSize: () => fh.stat()[0]?.size,
+            });
+            return { resp: mresp, err: merr, size: size };
+        }
         if (size > MAX_SINGLE_PUT) {
             return { err: tooLarge(`'${p}'`, size, b, k) };
         }
+        // The server checks the body against it: a part of the file that changed or a byte
+        // flipped on the way fails with BadDigest instead of storing a wrong object.
+        const [md5, md5Err] = contentMd5(fh.fh, 0, size, b, k);
+        if (md5 === undefined) {
+            return { err: md5Err };
+        }
+        headers.set("content-md5", md5);
         const req: NativeRequest = {
             method: "PUT",
             bucket: b,
@@ -239,8 +288,12 @@ export function putFromFile(
             body_fd: fh.fh,
             body_offset: 0,
             body_size: size,
-            timeout: o.get("timeout") as number | undefined,
+            timeout: timeLeft(deadline),
         };
+        if (onProgress !== undefined) {
+            const [sresp, serr] = performWithProgress(client, req, b, k, size, onProgress);
+            return { resp: sresp, err: serr, size: size };
+        }
         const [resp, err] = perform(client, req, b, k);
         return { resp: resp, err: err, size: size };
     });

@@ -6,7 +6,18 @@ declare module "fiber" {
     export interface Fiber {
         id(): number;
         cancel(): void;
+        status(): "running" | "suspended" | "dead";
     }
+    export interface Cond {
+        /** Waits for a signal or the timeout; raises if the fiber is cancelled. */
+        wait(timeout?: number): boolean;
+        signal(): void;
+        broadcast(): void;
+    }
+    /** A fiber that starts at the next yield (fiber.new; `new` is a TS keyword). */
+    /** @customName new */
+    export function create_later(this: void, fn: (this: void, ...args: any[]) => void, ...args: any[]): Fiber;
+    export function cond(this: void): Cond;
     /** Yields the calling fiber for `seconds`; raises if the fiber is cancelled. */
     export function sleep(this: void, seconds: number): void;
     export function self(this: void): Fiber;
@@ -62,6 +73,11 @@ declare module "clock" {
 declare module "digest" {
     /** `n` random bytes from the OS. */
     export function urandom(this: void, n: number): string;
+    /** Raw 16-byte MD5 of s. */
+    export function md5(this: void, s: string): string;
+    export function md5_hex(this: void, s: string): string;
+    export function base64_encode(this: void, s: string, opts?: { nopad?: boolean; nowrap?: boolean; urlsafe?: boolean }): string;
+    export function base64_decode(this: void, s: string): string;
 }
 
 declare module "tarantool" {

@@ -327,8 +327,11 @@ describe('s3 API over a fake native module', function()
             assert.are.equal(13, req.body_size)
             assert.is_true(req.timeout > 6.9 and req.timeout <= 7, tostring(req.timeout))
             assert.is_nil(req.body)
+            -- Content-MD5: base64 of the MD5 of the file's bytes, for the server to check.
             assert.are.same({ ['content-type'] = 'text/plain', ['x-amz-meta-origin'] = 'spec',
-                ['x-amz-meta-n'] = '1', ['cache-control'] = 'no-cache' }, req.headers)
+                ['x-amz-meta-n'] = '1', ['cache-control'] = 'no-cache',
+                ['content-md5'] = require('digest').base64_encode(require('digest').md5('file body 123')) },
+                req.headers)
         end)
 
         it('returns IOError for a missing file or a directory, sending nothing', function()
@@ -343,27 +346,22 @@ describe('s3 API over a fake native module', function()
             assert.are.equal(0, #native.requests)
         end)
 
-        it('refuses a file over 5 GiB at once (no multipart yet), sending nothing', function()
+        it('starts a multipart upload from the threshold on, with the upload headers', function()
             local path = fio.pathjoin(dir, 'sparse')
             local GiB = 1024 * 1024 * 1024
             assert.are.equal(0, os.execute(string.format('truncate -s %d %q', 5 * GiB + 1, path)))
             local before = fd_count()
-            local ok, err = s3.put_from_file('bkt', 'big', path)
+            -- The fake answers CreateMultipartUpload without an UploadId.
+            local ok, err = s3.put_from_file('bkt', 'big', path, { content_type = 'application/x-snap' })
             assert.is_nil(ok)
-            assert.are.equal('EntityTooLarge', err.code)
-            assert.is_nil(err.status)
-            assert.is_false(err.retryable)
-            assert.are.equal('bkt', err.bucket)
-            assert.are.equal('big', err.key)
-            assert.is_truthy(string.find(err.message, 'a single PUT is limited to 5 GiB', 1, true), err.message)
-            assert.is_truthy(string.find(err.message, 'multipart upload is not available yet', 1, true), err.message)
-            assert.is_truthy(string.find(err.message, tostring(5 * GiB + 1), 1, true), err.message)
-            assert.are.equal(0, #native.requests)
+            assert.are.equal('InternalError', err.code)
+            assert.is_truthy(string.find(err.message, 'UploadId', 1, true), err.message)
+            assert.are.equal(1, #native.requests)
+            local req = native.requests[1]
+            assert.are.equal('POST', req.method)
+            assert.are.equal('', req.query.uploads)
+            assert.are.equal('application/x-snap', req.headers['content-type'])
             assert.are.equal(before, fd_count())
-            -- exactly 5 GiB is one PUT
-            assert.are.equal(0, os.execute(string.format('truncate -s %d %q', 5 * GiB, path)))
-            assert.is_true((s3.put_from_file('bkt', 'big', path)))
-            assert.are.equal(5 * GiB, native.requests[1].body_size)
         end)
 
         it('closes the file when the native call raises', function()

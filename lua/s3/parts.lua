@@ -1,0 +1,131 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+-- Lua Library inline imports
+local function __TS__Class(self)
+    local c = {prototype = {}}
+    c.prototype.__index = c.prototype
+    c.prototype.constructor = c
+    return c
+end
+-- End of Lua Library inline imports
+local ____exports = {}
+local clock = require("clock")
+local fiber = require("fiber")
+local ____config = require("s3.config")
+local MAX_PART_SIZE = ____config.MAX_PART_SIZE
+local ____errors = require("s3.errors")
+local newError = ____errors.newError
+local MiB = 1024 * 1024
+--- S3 takes at most this many parts in one upload.
+____exports.MAX_PARTS = 10000
+--- How often on_progress is called at most while a transfer runs.
+local PROGRESS_INTERVAL = 0.1
+--- The part size for an object of `size` bytes: the wanted one, grown (in whole MiB) until the
+-- object fits in MAX_PARTS parts. Undefined when even the largest part is not enough.
+function ____exports.partSizeFor(size, wanted)
+    local partSize = wanted
+    if math.ceil(size / partSize) > ____exports.MAX_PARTS then
+        partSize = math.ceil(size / ____exports.MAX_PARTS / MiB) * MiB
+    end
+    return partSize <= MAX_PART_SIZE and partSize or nil
+end
+--- Calls on_progress at most every PROGRESS_INTERVAL and never with a smaller `done` than before
+-- (a failed attempt's bytes are taken back from the counter; the report waits until they are
+-- made up again). Only ever called from the fiber of the call.
+____exports.Progress = __TS__Class()
+local Progress = ____exports.Progress
+Progress.name = "Progress"
+function Progress.prototype.____constructor(self, fn, total, counter, base)
+    if base == nil then
+        base = 0
+    end
+    self.fn = fn
+    self.total = total
+    self.counter = counter
+    self.base = base
+    self.last = -1
+    self.lastAt = 0
+end
+function Progress.prototype.report(self, force)
+    if self.fn == nil or self.counter == nil then
+        return
+    end
+    local now = clock.monotonic()
+    if not force and now - self.lastAt < PROGRESS_INTERVAL then
+        return
+    end
+    local done = self.base + self.counter:value()
+    if done > self.total then
+        done = self.total
+    end
+    if done < self.last or done == self.last and not force then
+        return
+    end
+    self.last = done
+    self.lastAt = now
+    self.fn(done, self.total)
+end
+local function worker(state)
+    while state.failure == nil and state.raised == nil and state.next <= state.count do
+        local index = state.next
+        state.next = index + 1
+        local ok, res = pcall(state.work, index)
+        if not ok then
+            state.raised = res
+        elseif res ~= nil and state.failure == nil then
+            state.failure = res
+        end
+    end
+    state.running = state.running - 1
+    state.cond:signal()
+end
+--- Runs work(1..count) on at most `concurrency` fibers; the calling fiber waits, reporting
+-- progress. The first failure stops the others from taking new parts, and is returned once
+-- every worker is done. A cancel of the calling fiber, or a raise in on_progress, cancels the
+-- workers (their requests end at once); a raise is re-raised once they are all gone, so no
+-- fiber outlives the call.
+function ____exports.runParts(count, concurrency, work, progress, bucket, key)
+    local state = {
+        next = 1,
+        count = count,
+        running = 0,
+        cond = fiber.cond(),
+        work = work
+    }
+    local fibers = {}
+    local n = math.min(concurrency, count)
+    do
+        local i = 0
+        while i < n do
+            state.running = state.running + 1
+            fibers[#fibers + 1] = fiber.new(worker, state)
+            i = i + 1
+        end
+    end
+    local stopped = false
+    while state.running > 0 do
+        local waited = pcall(function() return state.cond:wait(PROGRESS_INTERVAL) end)
+        local reported = true
+        local raised
+        if waited and not stopped then
+            reported, raised = pcall(function() return progress:report(false) end)
+        end
+        if not stopped and (not waited or not reported) then
+            stopped = true
+            if not waited then
+                state.failure = newError("Cancelled", "the fiber was cancelled", bucket, key)
+            else
+                state.raised = raised
+            end
+            for ____, f in ipairs(fibers) do
+                if f:status() ~= "dead" then
+                    f:cancel()
+                end
+            end
+        end
+    end
+    if state.raised ~= nil then
+        return error(state.raised, 0)
+    end
+    return state.failure
+end
+return ____exports

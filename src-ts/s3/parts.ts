@@ -1,0 +1,141 @@
+// The transfer engine's common ground: how an object is cut into parts, and running parts on a
+// few fibers of their own while the calling fiber waits, reports progress and stays cancellable.
+
+import * as clock from "clock";
+import * as fiber from "fiber";
+import type { NativeCounter } from "s3.native";
+import { MAX_PART_SIZE } from "./config";
+import { S3Error, newError } from "./errors";
+
+const MiB = 1024 * 1024;
+/** S3 takes at most this many parts in one upload. */
+export const MAX_PARTS = 10000;
+/** How often on_progress is called at most while a transfer runs. */
+const PROGRESS_INTERVAL = 0.1;
+
+/**
+ * The part size for an object of `size` bytes: the wanted one, grown (in whole MiB) until the
+ * object fits in MAX_PARTS parts. Undefined when even the largest part is not enough.
+ */
+export function partSizeFor(size: number, wanted: number): number | undefined {
+    let partSize = wanted;
+    if (math.ceil(size / partSize) > MAX_PARTS) {
+        partSize = math.ceil(size / MAX_PARTS / MiB) * MiB;
+    }
+    return partSize <= MAX_PART_SIZE ? partSize : undefined;
+}
+
+export type ProgressFn = (this: void, done: number, total: number) => void;
+
+/**
+ * Calls on_progress at most every PROGRESS_INTERVAL and never with a smaller `done` than before
+ * (a failed attempt's bytes are taken back from the counter; the report waits until they are
+ * made up again). Only ever called from the fiber of the call.
+ */
+export class Progress {
+    private last = -1;
+    private lastAt = 0;
+
+    constructor(
+        private readonly fn: ProgressFn | undefined,
+        private readonly total: number,
+        readonly counter: NativeCounter | undefined,
+        private readonly base = 0,
+    ) {}
+
+    /** Reports if due; `force` reports now (at the end). Raises what on_progress raises. */
+    report(force: boolean): void {
+        if (this.fn === undefined || this.counter === undefined) {
+            return;
+        }
+        const now = clock.monotonic();
+        if (!force && now - this.lastAt < PROGRESS_INTERVAL) {
+            return;
+        }
+        let done = this.base + this.counter.value();
+        if (done > this.total) {
+            done = this.total;
+        }
+        if (done < this.last || (done === this.last && !force)) {
+            return;
+        }
+        this.last = done;
+        this.lastAt = now;
+        this.fn(done, this.total);
+    }
+}
+
+/** What one part's work returns: undefined when it went well. */
+export type PartFn = (this: void, index: number) => S3Error | undefined;
+
+interface PoolState {
+    next: number;
+    count: number;
+    running: number;
+    failure?: S3Error;
+    raised?: unknown;
+    cond: fiber.Cond;
+    work: PartFn;
+}
+
+function worker(this: void, state: PoolState): void {
+    while (state.failure === undefined && state.raised === undefined && state.next <= state.count) {
+        const index = state.next;
+        state.next = index + 1;
+        const [ok, res] = pcall(state.work, index);
+        if (!ok) {
+            state.raised = res;
+        } else if (res !== undefined && state.failure === undefined) {
+            state.failure = res as S3Error;
+        }
+    }
+    state.running = state.running - 1;
+    state.cond.signal();
+}
+
+/**
+ * Runs work(1..count) on at most `concurrency` fibers; the calling fiber waits, reporting
+ * progress. The first failure stops the others from taking new parts, and is returned once
+ * every worker is done. A cancel of the calling fiber, or a raise in on_progress, cancels the
+ * workers (their requests end at once); a raise is re-raised once they are all gone, so no
+ * fiber outlives the call.
+ */
+export function runParts(
+    count: number, concurrency: number, work: PartFn, progress: Progress,
+    bucket: string, key: string,
+): S3Error | undefined {
+    const state: PoolState = { next: 1, count: count, running: 0, cond: fiber.cond(), work: work };
+    const fibers: fiber.Fiber[] = [];
+    const n = math.min(concurrency, count);
+    for (let i = 0; i < n; i++) {
+        state.running = state.running + 1;
+        fibers.push(fiber.create_later(worker, state));
+    }
+    let stopped = false;
+    while (state.running > 0) {
+        const [waited] = pcall(() => state.cond.wait(PROGRESS_INTERVAL));
+        let reported = true;
+        let raised: unknown;
+        if (waited && !stopped) {
+            [reported, raised] = pcall(() => progress.report(false));
+        }
+        if (!stopped && (!waited || !reported)) {
+            // Cancelled, or on_progress raised: stop every worker, then wait for them.
+            stopped = true;
+            if (!waited) {
+                state.failure = newError("Cancelled", "the fiber was cancelled", bucket, key);
+            } else {
+                state.raised = raised;
+            }
+            for (const f of fibers) {
+                if (f.status() !== "dead") {
+                    f.cancel();
+                }
+            }
+        }
+    }
+    if (state.raised !== undefined) {
+        return error(state.raised as string, 0);
+    }
+    return state.failure;
+}
