@@ -52,7 +52,8 @@ static const struct s3_xml_record list_buckets_records[] = {
 	{NULL, NULL, false, NULL},
 };
 
-/* ListMultipartUploads, with encoding-type=url as for objects. */
+/* ListMultipartUploads; decoded as for objects should the answer say EncodingType url (the Lua
+ * layer does not ask for it: Ceph RGW 16 encodes only some of the fields then). */
 static const struct s3_xml_field list_uploads_scalars[] = {
 	{"IsTruncated", "is_truncated", S3_XML_BOOLEAN},
 	{"NextKeyMarker", "next_key_marker", S3_XML_URL},

@@ -5,8 +5,18 @@
 declare module "fiber" {
     export interface Fiber {
         id(): number;
+        /** Raises when the fiber is dead already. */
         cancel(): void;
+        status(): "running" | "suspended" | "dead";
     }
+    export interface Cond {
+        /** Returns false on timeout; raises when the waiting fiber is cancelled. */
+        wait(timeout?: number): boolean;
+        signal(): void;
+        broadcast(): void;
+    }
+    export function create(this: void, fn: (this: void, ...args: any[]) => void, ...args: unknown[]): Fiber;
+    export function cond(this: void): Cond;
     /** Yields the calling fiber for `seconds`; raises if the fiber is cancelled. */
     export function sleep(this: void, seconds: number): void;
     export function self(this: void): Fiber;
@@ -62,6 +72,9 @@ declare module "clock" {
 declare module "digest" {
     /** `n` random bytes from the OS. */
     export function urandom(this: void, n: number): string;
+    /** The raw 16-byte MD5 of s. */
+    export function md5(this: void, s: string): string;
+    export function base64_encode(this: void, s: string, opts?: { nowrap?: boolean; nopad?: boolean }): string;
 }
 
 declare module "tarantool" {
