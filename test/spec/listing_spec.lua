@@ -528,6 +528,32 @@ describe('answers RGW never gives, from a scripted server', function()
         assert.are.equal(200, err.status)
     end)
 
+    it('a server that never answers ends each call at its deadline with Timeout', function()
+        local server = socket.tcp_server('127.0.0.1', 0, function(s)
+            s:read(1e6, 30)  -- takes the request, answers nothing
+        end)
+        local c = s3.new({endpoint = 'http://127.0.0.1:' .. server:name().port, region = 'us-east-1',
+            access_key_id = 'k', secret_access_key = 's', retries = 0})
+        local calls = {
+            function() return c:list('some-bucket', {timeout = 0.2}) end,
+            function() return c:delete_many('some-bucket', {'a'}, {timeout = 0.2}) end,
+            function() return c:delete_many('some-bucket', {prefix = 'a'}, {timeout = 0.2}) end,
+            function() return c:copy('some-bucket', 'a', 'some-bucket', 'b', {timeout = 0.2}) end,
+            function() return c:list_buckets({timeout = 0.2}) end,
+            function() return c:head_bucket('some-bucket', {timeout = 0.2}) end,
+            function() return c:list_multipart_uploads('some-bucket', nil, {timeout = 0.2}) end,
+            function() return c:abort_multipart_upload('some-bucket', 'a', 'id', {timeout = 0.2}) end,
+        }
+        for i, call in ipairs(calls) do
+            local t = fiber.clock()
+            local res, err = call()
+            assert.is_nil(res, 'call ' .. i)
+            assert.are.equal('Timeout', err.code, 'call ' .. i)
+            assert.is_true(fiber.clock() - t < 5, 'call ' .. i)
+        end
+        server:close()
+    end)
+
     it('malformed or unexpected XML fails with InvalidResponse', function()
         for _, body in ipairs({'<ListBucketResult><Contents><Key>a', 'plain text', '', '<Other/>'}) do
             local c, server = client_for(200, body)
