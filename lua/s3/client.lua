@@ -23,6 +23,19 @@ local putFromFile = ____objects.putFromFile
 local putObject = ____objects.putObject
 local ____util = require("s3.util")
 local argError = ____util.argError
+local ____listing = require("s3.listing")
+local list = ____listing.list
+local objects = ____listing.objects
+local ____deletion = require("s3.deletion")
+local deleteMany = ____deletion.deleteMany
+local ____copy = require("s3.copy")
+local copyObject = ____copy.copyObject
+local ____buckets = require("s3.buckets")
+local headBucket = ____buckets.headBucket
+local listBuckets = ____buckets.listBuckets
+local ____uploads = require("s3.uploads")
+local abortMultipartUpload = ____uploads.abortMultipartUpload
+local listMultipartUploads = ____uploads.listMultipartUploads
 function ____self(c, method)
     if type(c) ~= "table" or getmetatable(c) ~= ____exports.Client.prototype then
         return argError(((("use client:" .. method) .. "(...) instead of client.") .. method) .. "(...)")
@@ -106,6 +119,76 @@ function Client.prototype.delete_bucket(self, bucket, opts)
         ____self(self, "delete_bucket"),
         "client:delete_bucket",
         bucket,
+        opts
+    )
+end
+function Client.prototype.delete_many(self, bucket, keys, opts)
+    return deleteMany(
+        ____self(self, "delete_many"),
+        "client:delete_many",
+        bucket,
+        keys,
+        opts
+    )
+end
+function Client.prototype.list(self, bucket, opts)
+    return list(
+        ____self(self, "list"),
+        "client:list",
+        bucket,
+        opts
+    )
+end
+function Client.prototype.objects(self, bucket, opts)
+    return objects(
+        ____self(self, "objects"),
+        "client:objects",
+        bucket,
+        opts
+    )
+end
+function Client.prototype.copy(self, srcBucket, srcKey, bucket, key, opts)
+    return copyObject(
+        ____self(self, "copy"),
+        "client:copy",
+        srcBucket,
+        srcKey,
+        bucket,
+        key,
+        opts
+    )
+end
+function Client.prototype.list_buckets(self, opts)
+    return listBuckets(
+        ____self(self, "list_buckets"),
+        "client:list_buckets",
+        opts
+    )
+end
+function Client.prototype.head_bucket(self, bucket, opts)
+    return headBucket(
+        ____self(self, "head_bucket"),
+        "client:head_bucket",
+        bucket,
+        opts
+    )
+end
+function Client.prototype.list_multipart_uploads(self, bucket, prefix, opts)
+    return listMultipartUploads(
+        ____self(self, "list_multipart_uploads"),
+        "client:list_multipart_uploads",
+        bucket,
+        prefix,
+        opts
+    )
+end
+function Client.prototype.abort_multipart_upload(self, bucket, key, uploadId, opts)
+    return abortMultipartUpload(
+        ____self(self, "abort_multipart_upload"),
+        "client:abort_multipart_upload",
+        bucket,
+        key,
+        uploadId,
         opts
     )
 end

@@ -24,6 +24,19 @@ local resolveConfig = ____config.resolveConfig
 local ____errors = require("s3.errors")
 local errorMeta = ____errors.errorMeta
 local isError = ____errors.isError
+local ____listing = require("s3.listing")
+local listObjects = ____listing.list
+local iterateObjects = ____listing.objects
+local ____deletion = require("s3.deletion")
+local deleteMany = ____deletion.deleteMany
+local ____copy = require("s3.copy")
+local copyObject = ____copy.copyObject
+local ____buckets = require("s3.buckets")
+local headBucket = ____buckets.headBucket
+local listBuckets = ____buckets.listBuckets
+local ____uploads = require("s3.uploads")
+local abortMultipartUpload = ____uploads.abortMultipartUpload
+local listMultipartUploads = ____uploads.listMultipartUploads
 local defaultClient
 --- Makes c the default client of Lua and of the C API.
 local function setDefault(c)
@@ -127,6 +140,76 @@ function ____exports.delete_bucket(bucket, opts)
         getDefault("s3.delete_bucket"),
         "s3.delete_bucket",
         bucket,
+        opts
+    )
+end
+function ____exports.delete_many(bucket, keys, opts)
+    return deleteMany(
+        getDefault("s3.delete_many"),
+        "s3.delete_many",
+        bucket,
+        keys,
+        opts
+    )
+end
+function ____exports.list(bucket, opts)
+    return listObjects(
+        getDefault("s3.list"),
+        "s3.list",
+        bucket,
+        opts
+    )
+end
+function ____exports.objects(bucket, opts)
+    return iterateObjects(
+        getDefault("s3.objects"),
+        "s3.objects",
+        bucket,
+        opts
+    )
+end
+function ____exports.copy(srcBucket, srcKey, bucket, key, opts)
+    return copyObject(
+        getDefault("s3.copy"),
+        "s3.copy",
+        srcBucket,
+        srcKey,
+        bucket,
+        key,
+        opts
+    )
+end
+function ____exports.list_buckets(opts)
+    return listBuckets(
+        getDefault("s3.list_buckets"),
+        "s3.list_buckets",
+        opts
+    )
+end
+function ____exports.head_bucket(bucket, opts)
+    return headBucket(
+        getDefault("s3.head_bucket"),
+        "s3.head_bucket",
+        bucket,
+        opts
+    )
+end
+function ____exports.list_multipart_uploads(bucket, prefix, opts)
+    return listMultipartUploads(
+        getDefault("s3.list_multipart_uploads"),
+        "s3.list_multipart_uploads",
+        bucket,
+        prefix,
+        opts
+    )
+end
+function ____exports.abort_multipart_upload(bucket, key, uploadId, opts)
+    return abortMultipartUpload(
+        getDefault("s3.abort_multipart_upload"),
+        "s3.abort_multipart_upload",
+        bucket,
+        key,
+        uploadId,
         opts
     )
 end

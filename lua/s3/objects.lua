@@ -42,7 +42,7 @@ local getpid = ____util.getpid
 local osError = ____util.osError
 local randomHex = ____util.randomHex
 --- The bucket argument, checked by the client's bucket name rules (util.checkBucket).
-local function bucketArg(client, fn, bucket)
+function ____exports.bucketArg(client, fn, bucket)
     local cfg = client._cfg
     return checkBucket(fn, bucket, cfg.legacy_bucket_names, cfg.addressing == "virtual")
 end
@@ -55,7 +55,7 @@ local function tooLarge(what, size, b, k)
         k
     )
 end
-local function optTypes(...)
+function ____exports.optTypes(...)
     local names = {...}
     local t = {}
     do
@@ -67,7 +67,7 @@ local function optTypes(...)
     end
     return t
 end
-local GET_TO_FILE_OPTS = optTypes(
+local GET_TO_FILE_OPTS = ____exports.optTypes(
     "timeout",
     "nonnegative",
     "headers",
@@ -81,7 +81,7 @@ local GET_TO_FILE_OPTS = optTypes(
     "on_progress",
     "function"
 )
-local GET_OPTS = optTypes(
+local GET_OPTS = ____exports.optTypes(
     "timeout",
     "nonnegative",
     "headers",
@@ -89,7 +89,7 @@ local GET_OPTS = optTypes(
     "range",
     "string"
 )
-local PUT_OPTS = optTypes(
+local PUT_OPTS = ____exports.optTypes(
     "timeout",
     "nonnegative",
     "headers",
@@ -105,8 +105,8 @@ local PUT_OPTS = optTypes(
     "on_progress",
     "function"
 )
-local SIMPLE_OPTS = optTypes("timeout", "nonnegative", "headers", "table")
-local CREATE_BUCKET_OPTS = optTypes(
+local SIMPLE_OPTS = ____exports.optTypes("timeout", "nonnegative", "headers", "table")
+local CREATE_BUCKET_OPTS = ____exports.optTypes(
     "timeout",
     "nonnegative",
     "headers",
@@ -115,7 +115,7 @@ local CREATE_BUCKET_OPTS = optTypes(
     "string"
 )
 --- opts.headers plus, for uploads, content_type and metadata as x-amz-meta-*.
-local function requestHeaders(fn, o)
+function ____exports.requestHeaders(fn, o)
     local headers = checkStringMap(fn, "opts.headers", o.headers, false)
     local contentType = o.content_type
     if contentType ~= nil then
@@ -130,7 +130,7 @@ local function requestHeaders(fn, o)
     return headers
 end
 local META_PREFIX = "x-amz-meta-"
-local function objectInfo(resp, size)
+function ____exports.objectInfo(resp, size)
     local h = resp.headers or ({})
     local metadata = {}
     for k, v in pairs(h) do
@@ -199,7 +199,7 @@ local function discardTemp(fh, tmp)
     pcall(function() return fio.unlink(tmp) end)
 end
 function ____exports.getToFile(client, fn, bucket, key, path, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     local p = checkName(fn, "path", path)
     local o = checkOpts(fn, opts, GET_TO_FILE_OPTS)
@@ -328,17 +328,17 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
             k
         ))
     end
-    return true, objectInfo(
+    return true, ____exports.objectInfo(
         resp,
         bodyBytes(resp)
     )
 end
 function ____exports.putFromFile(client, fn, bucket, key, path, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     local p = checkName(fn, "path", path)
     local o = checkOpts(fn, opts, PUT_OPTS)
-    local headers = requestHeaders(fn, o)
+    local headers = ____exports.requestHeaders(fn, o)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
@@ -454,10 +454,10 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
     return true, putInfo(outcome.resp, outcome.size or 0)
 end
 function ____exports.getObject(client, fn, bucket, key, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     local o = checkOpts(fn, opts, GET_OPTS)
-    local headers = requestHeaders(fn, o)
+    local headers = ____exports.requestHeaders(fn, o)
     local range = o.range
     if range ~= nil then
         headers.range = checkHeaderValue(fn, "opts.range", range)
@@ -477,16 +477,16 @@ function ____exports.getObject(client, fn, bucket, key, opts)
         return failure(err)
     end
     local body = resp.body or ""
-    return body, objectInfo(resp, #body)
+    return body, ____exports.objectInfo(resp, #body)
 end
 function ____exports.putObject(client, fn, bucket, key, body, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     if type(body) ~= "string" then
         return argError(fn .. ": body must be a string")
     end
     local o = checkOpts(fn, opts, PUT_OPTS)
-    local headers = requestHeaders(fn, o)
+    local headers = ____exports.requestHeaders(fn, o)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
@@ -508,10 +508,10 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
     return true, putInfo(resp, #body)
 end
 function ____exports.headObject(client, fn, bucket, key, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     local o = checkOpts(fn, opts, SIMPLE_OPTS)
-    local headers = requestHeaders(fn, o)
+    local headers = ____exports.requestHeaders(fn, o)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
@@ -526,7 +526,7 @@ function ____exports.headObject(client, fn, bucket, key, opts)
     if resp == nil then
         return failure(err)
     end
-    return objectInfo(resp), nil
+    return ____exports.objectInfo(resp), nil
 end
 --- DELETE of an object or, without a key, of a bucket.
 local function deleteResource(client, fn, b, k, opts)
@@ -541,7 +541,7 @@ local function deleteResource(client, fn, b, k, opts)
             method = "DELETE",
             bucket = b,
             key = k,
-            headers = requestHeaders(fn, o),
+            headers = ____exports.requestHeaders(fn, o),
             timeout = o.timeout
         },
         b,
@@ -553,7 +553,7 @@ local function deleteResource(client, fn, b, k, opts)
     return true, nil
 end
 function ____exports.deleteObject(client, fn, bucket, key, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     return deleteResource(
         client,
@@ -564,9 +564,9 @@ function ____exports.deleteObject(client, fn, bucket, key, opts)
     )
 end
 function ____exports.createBucket(client, fn, bucket, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local o = checkOpts(fn, opts, CREATE_BUCKET_OPTS)
-    local headers = requestHeaders(fn, o)
+    local headers = ____exports.requestHeaders(fn, o)
     local refused = refusedHere(fn, b, nil)
     if refused ~= nil then
         return failure(refused)
@@ -590,7 +590,7 @@ function ____exports.deleteBucket(client, fn, bucket, opts)
     return deleteResource(
         client,
         fn,
-        bucketArg(client, fn, bucket),
+        ____exports.bucketArg(client, fn, bucket),
         nil,
         opts
     )

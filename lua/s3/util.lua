@@ -1,6 +1,6 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local escapeByte
+local escapeByte, percentByte
 local digest = require("digest")
 local tarantool = require("tarantool")
 function escapeByte(c)
@@ -8,6 +8,12 @@ function escapeByte(c)
         return "\\" .. c
     end
     return "\\" .. tostring(string.byte(c))
+end
+function percentByte(c)
+    return string.format(
+        "%%%02X",
+        string.byte(c)
+    )
 end
 local OUR_SOURCE_PREFIX = (function()
     local ____opt_0 = debug.getinfo(1, "S")
@@ -289,5 +295,21 @@ function ____exports.getpid()
         cachedPid = ok and type(pid) == "number" and pid or 0
     end
     return cachedPid
+end
+local XML_ESCAPES = {}
+XML_ESCAPES["&"] = "&amp;"
+XML_ESCAPES["<"] = "&lt;"
+XML_ESCAPES[">"] = "&gt;"
+XML_ESCAPES["\""] = "&quot;"
+XML_ESCAPES["'"] = "&apos;"
+--- Text for an XML element: the five special characters as entities.
+function ____exports.xmlEscape(s)
+    local escaped = string.gsub(s, "[&<>\"']", XML_ESCAPES)
+    return escaped
+end
+--- A key the way S3 wants it in x-amz-copy-source: each byte but A-Za-z0-9-._~ and '/' as %XX.
+function ____exports.uriEncodeKey(s)
+    local encoded = string.gsub(s, "[^A-Za-z0-9%-%._~/]", percentByte)
+    return encoded
 end
 return ____exports

@@ -15,6 +15,9 @@
 #define S3_ERR_NO_MEMORY "OutOfMemory"
 /* The server's certificate (or the TLS setup: ca_file) failed verification. Not retryable. */
 #define S3_ERR_TLS "TLSError"
+/* A 2xx response whose body is not the XML document the request expects (malformed, truncated,
+ * another root element). */
+#define S3_ERR_INVALID_RESPONSE "InvalidResponse"
 /* S3's own code for a body over its limits, also given before sending one (single PUT > 5 GiB). */
 #define S3_ERR_ENTITY_TOO_LARGE "EntityTooLarge"
 

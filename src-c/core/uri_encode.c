@@ -34,6 +34,44 @@ s3_uri_encode(struct s3_buf *out, const char *src, size_t len, bool keep_slash)
 	return 0;
 }
 
+static int
+hex_value(unsigned char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+s3_uri_decode(struct s3_buf *out, const char *src, size_t len, bool plus_is_space)
+{
+	/* Decoding never grows the text: one reservation, and out is unchanged on failure. */
+	if (s3_buf_reserve(out, len) != 0)
+		return -1;
+	char *dst = out->data + out->len;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)src[i];
+		int hi, lo;
+		if (c == '%' && i + 2 < len &&
+		    (hi = hex_value((unsigned char)src[i + 1])) >= 0 &&
+		    (lo = hex_value((unsigned char)src[i + 2])) >= 0) {
+			*dst++ = (char)(hi << 4 | lo);
+			i += 2;
+		} else if (c == '+' && plus_is_space) {
+			*dst++ = ' ';
+		} else {
+			*dst++ = (char)c;
+		}
+	}
+	*dst = '\0';
+	out->len = (size_t)(dst - out->data);
+	return 0;
+}
+
 /* Offsets into one scratch buffer while encoding (it may move), pointers once it is complete. */
 struct encoded_param {
 	size_t name_offset;

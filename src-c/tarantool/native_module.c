@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tarantool/lauxlib.h>
@@ -21,6 +22,7 @@
 #include "tarantool/fiber_wait.h"
 #include "tarantool/lua_client.h"
 #include "tarantool/shared_client.h"
+#include "tarantool/xml_lua.h"
 
 #define CLIENT_METATABLE "s3.native.client"
 #define COUNTER_METATABLE "s3.native.counter"
@@ -272,6 +274,30 @@ push_response(lua_State *L, const struct s3_request *req, const struct s3_buffer
 	lua_setfield(L, -2, "bytes");
 }
 
+/* A 2xx whose body was to be parsed: S3 answers some failures (CopyObject, UploadPartCopy,
+ * CompleteMultipartUpload, DeleteObjects) with 200 and an <Error> document, and a body that is no
+ * document of the expected kind is no success either. Returns NULL when the document is good. */
+static const struct s3_error *
+finish_parse(const struct s3_request *req, struct s3_xml_sink *sink, struct s3_error *err)
+{
+	switch (s3_xml_sink_finish(sink)) {
+	case S3_XML_OK:
+		return NULL;
+	case S3_XML_ERROR_DOC:
+		s3_xml_sink_error(sink, s3_request_status(req), err);
+		break;
+	case S3_XML_MALFORMED:
+		s3_error_set(err, S3_ERR_INVALID_RESPONSE, s3_request_status(req), "%s", sink->message);
+		break;
+	}
+	if (err->request_id[0] == '\0') {
+		const char *id = s3_request_header_find(req, "x-amz-request-id");
+		if (id != NULL)
+			snprintf(err->request_id, sizeof(err->request_id), "%s", id);
+	}
+	return err;
+}
+
 /* client:request(req) -> resp | nil, err. See src-ts/s3/native.d.ts for the fields. */
 static int
 lua_client_request(lua_State *L)
@@ -334,14 +360,31 @@ lua_client_request(lua_State *L)
 	spec.error_in_body = opt_boolean(L, 2, "error_in_body", false);
 	spec.query = read_pairs(L, 2, "query", &spec.n_query);
 	spec.headers = read_pairs(L, 2, "headers", &spec.n_headers);
+	const char *parse = opt_string(L, 2, "parse", NULL);
+	const struct s3_xml_schema *schema = NULL;
+	if (parse != NULL && (schema = s3_xml_schema_find(parse)) == NULL)
+		return luaL_error(L, "s3.native: unknown parse '%s'", parse);
+	double sink_fd = opt_number(L, 2, "sink_fd", -1);
+	double sink_offset = opt_number(L, 2, "sink_offset", 0);
 
-	/* Nothing below raises: the response buffer taken here always goes back. */
+	/* Nothing below raises: the response buffer and the parser taken here always go back. */
 	struct s3_fd_sink fd_sink;
 	struct s3_buffer_sink buffer_sink;
 	struct s3_buffer_sink *collected = NULL;
-	double sink_fd = opt_number(L, 2, "sink_fd", -1);
-	double sink_offset = opt_number(L, 2, "sink_offset", 0);
-	if (sink_fd >= 0) {
+	struct s3_xml_sink xml_sink;
+	struct s3_xml_sink *parsed = NULL;
+	if (schema != NULL) {
+		parsed = &xml_sink;
+		if (s3_xml_sink_init(&xml_sink, schema) != 0) {
+			s3_xml_sink_free(&xml_sink);
+			struct s3_error oom;
+			s3_error_set(&oom, S3_ERR_NO_MEMORY, 0, "out of memory for the XML parser");
+			lua_pushnil(L);
+			push_error(L, &oom);
+			return 2;
+		}
+		spec.sink = &xml_sink.base;
+	} else if (sink_fd >= 0) {
 		s3_fd_sink_init(&fd_sink, (int)sink_fd, (uint64_t)sink_offset);
 		spec.sink = &fd_sink.base;
 	} else {
@@ -363,6 +406,8 @@ lua_client_request(lua_State *L)
 	if (req == NULL) {
 		if (collected != NULL)
 			s3_shared_client_give_back_buffer(lc->shared, &collected->buf);
+		if (parsed != NULL)
+			s3_xml_sink_free(parsed);
 		lua_pushnil(L);
 		push_error(L, &err);
 		return 2;
@@ -371,6 +416,8 @@ lua_client_request(lua_State *L)
 	s3_fiber_give_back_connection(lc->shared);
 	const struct s3_error *failure = s3_request_error(req);
 	int results;
+	if (failure == NULL && parsed != NULL)
+		failure = finish_parse(req, parsed, &err);
 	if (failure != NULL) {
 		lua_pushnil(L);
 		push_error(L, failure);
@@ -378,10 +425,21 @@ lua_client_request(lua_State *L)
 	} else {
 		push_response(L, req, collected);
 		results = 1;
+		if (parsed != NULL && s3_xml_push_result(L, parsed) == 0) {
+			lua_setfield(L, -2, "parsed");
+		} else if (parsed != NULL) {
+			lua_pop(L, 1);
+			s3_error_set(&err, S3_ERR_NO_MEMORY, 0, "out of memory decoding the response");
+			lua_pushnil(L);
+			push_error(L, &err);
+			results = 2;
+		}
 	}
 	s3_request_free(req);
 	if (collected != NULL)
 		s3_shared_client_give_back_buffer(lc->shared, &collected->buf);
+	if (parsed != NULL)
+		s3_xml_sink_free(parsed);
 	return results;
 }
 

@@ -8,6 +8,11 @@ import {
     createBucket, deleteBucket, deleteObject, getObject, getToFile, headObject, putFromFile, putObject,
 } from "./objects";
 import { argError } from "./util";
+import { list, objects } from "./listing";
+import { deleteMany } from "./deletion";
+import { copyObject } from "./copy";
+import { headBucket, listBuckets } from "./buckets";
+import { abortMultipartUpload, listMultipartUploads } from "./uploads";
 
 export class Client {
     /** The native client; not part of the API. */
@@ -43,6 +48,32 @@ export class Client {
     }
     delete_bucket(bucket: unknown, opts?: unknown) {
         return deleteBucket(self(this, "delete_bucket"), "client:delete_bucket", bucket, opts);
+    }
+    delete_many(bucket: unknown, keys: unknown, opts?: unknown) {
+        return deleteMany(self(this, "delete_many"), "client:delete_many", bucket, keys, opts);
+    }
+    list(bucket: unknown, opts?: unknown) {
+        return list(self(this, "list"), "client:list", bucket, opts);
+    }
+    objects(bucket: unknown, opts?: unknown) {
+        return objects(self(this, "objects"), "client:objects", bucket, opts);
+    }
+    copy(srcBucket: unknown, srcKey: unknown, bucket: unknown, key: unknown, opts?: unknown) {
+        return copyObject(self(this, "copy"), "client:copy", srcBucket, srcKey, bucket, key, opts);
+    }
+    list_buckets(opts?: unknown) {
+        return listBuckets(self(this, "list_buckets"), "client:list_buckets", opts);
+    }
+    head_bucket(bucket: unknown, opts?: unknown) {
+        return headBucket(self(this, "head_bucket"), "client:head_bucket", bucket, opts);
+    }
+    list_multipart_uploads(bucket: unknown, prefix?: unknown, opts?: unknown) {
+        return listMultipartUploads(self(this, "list_multipart_uploads"), "client:list_multipart_uploads",
+            bucket, prefix, opts);
+    }
+    abort_multipart_upload(bucket: unknown, key: unknown, uploadId: unknown, opts?: unknown) {
+        return abortMultipartUpload(self(this, "abort_multipart_upload"), "client:abort_multipart_upload",
+            bucket, key, uploadId, opts);
     }
     /** Requests in flight and the event-loop time the client's transfers took. */
     stats(): NativeStats {

@@ -7,6 +7,11 @@ import {
 import * as native from "s3.native";
 import { resolveConfig } from "./config";
 import { errorMeta, isError } from "./errors";
+import { list as listObjects, objects as iterateObjects } from "./listing";
+import { deleteMany } from "./deletion";
+import { copyObject } from "./copy";
+import { headBucket, listBuckets } from "./buckets";
+import { abortMultipartUpload, listMultipartUploads } from "./uploads";
 
 let defaultClient: Client | undefined;
 
@@ -67,6 +72,40 @@ export function create_bucket(bucket: unknown, opts?: unknown) {
 
 export function delete_bucket(bucket: unknown, opts?: unknown) {
     return deleteBucket(getDefault("s3.delete_bucket"), "s3.delete_bucket", bucket, opts);
+}
+
+export function delete_many(bucket: unknown, keys: unknown, opts?: unknown) {
+    return deleteMany(getDefault("s3.delete_many"), "s3.delete_many", bucket, keys, opts);
+}
+
+export function list(bucket: unknown, opts?: unknown) {
+    return listObjects(getDefault("s3.list"), "s3.list", bucket, opts);
+}
+
+export function objects(bucket: unknown, opts?: unknown) {
+    return iterateObjects(getDefault("s3.objects"), "s3.objects", bucket, opts);
+}
+
+export function copy(srcBucket: unknown, srcKey: unknown, bucket: unknown, key: unknown, opts?: unknown) {
+    return copyObject(getDefault("s3.copy"), "s3.copy", srcBucket, srcKey, bucket, key, opts);
+}
+
+export function list_buckets(opts?: unknown) {
+    return listBuckets(getDefault("s3.list_buckets"), "s3.list_buckets", opts);
+}
+
+export function head_bucket(bucket: unknown, opts?: unknown) {
+    return headBucket(getDefault("s3.head_bucket"), "s3.head_bucket", bucket, opts);
+}
+
+export function list_multipart_uploads(bucket: unknown, prefix?: unknown, opts?: unknown) {
+    return listMultipartUploads(getDefault("s3.list_multipart_uploads"), "s3.list_multipart_uploads",
+        bucket, prefix, opts);
+}
+
+export function abort_multipart_upload(bucket: unknown, key: unknown, uploadId: unknown, opts?: unknown) {
+    return abortMultipartUpload(getDefault("s3.abort_multipart_upload"), "s3.abort_multipart_upload",
+        bucket, key, uploadId, opts);
 }
 
 /** The default client's stats (see client:stats()). */

@@ -45,7 +45,17 @@ declare module "s3.native" {
         progress?: NativeCounter;
         /** A 2xx answer whose body is an <Error> document fails with its code. */
         error_in_body?: boolean;
+        /**
+         * Parse a 2xx XML body as it arrives (src-c/core/xml_schema.c) into `parsed`. A 200 whose
+         * body is an <Error> document fails with its S3 code; one that is not the expected
+         * document fails with InvalidResponse.
+         */
+        parse?: ParseSchema;
     }
+
+    export type ParseSchema =
+        | "list_objects" | "list_buckets" | "list_multipart_uploads" | "delete_objects"
+        | "copy_object" | "copy_part" | "create_multipart_upload" | "complete_multipart_upload";
 
     export interface NativeResponse {
         status: number;
@@ -54,6 +64,18 @@ declare module "s3.native" {
         body?: string;
         /** Number of body bytes received. */
         bytes: number;
+        /**
+         * With `parse`: the document as a table. Scalars under their names (booleans false when
+         * absent), each record list always present: list_objects {is_truncated,
+         * next_continuation_token, key_count, objects = {{key, size, etag, last_modified,
+         * storage_class}}, prefixes = {string}}; list_buckets {buckets = {{name, creation_date}}};
+         * list_multipart_uploads {is_truncated, next_key_marker, next_upload_id_marker, uploads =
+         * {{key, upload_id, initiated, storage_class}}, prefixes}; delete_objects {deleted =
+         * {string}, errors = {{key, code, message}}}; copy_object / copy_part {etag,
+         * last_modified}; create_multipart_upload {upload_id, key}; complete_multipart_upload
+         * {etag, location}.
+         */
+        parsed?: unknown;
     }
 
     export interface NativeError {

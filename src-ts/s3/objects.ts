@@ -36,7 +36,7 @@ export interface PutInfo {
 }
 
 /** The bucket argument, checked by the client's bucket name rules (util.checkBucket). */
-function bucketArg(client: Client, fn: string, bucket: unknown): string {
+export function bucketArg(client: Client, fn: string, bucket: unknown): string {
     const cfg = client._cfg;
     return checkBucket(fn, bucket, cfg.legacy_bucket_names, cfg.addressing === "virtual");
 }
@@ -48,7 +48,7 @@ function tooLarge(what: string, size: number, b: string, k: string): S3Error {
         "and multipart upload is not available yet", b, k);
 }
 // Options each call accepts, name -> type (see util.hasType).
-function optTypes(...names: string[]): LuaTable<string, string> {
+export function optTypes(...names: string[]): LuaTable<string, string> {
     const t = new LuaTable<string, string>();
     for (let i = 0; i < names.length; i += 2) {
         t.set(names[i], names[i + 1]);
@@ -68,7 +68,7 @@ const SIMPLE_OPTS = optTypes("timeout", "nonnegative", "headers", "table");
 const CREATE_BUCKET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "location_constraint", "string");
 
 /** opts.headers plus, for uploads, content_type and metadata as x-amz-meta-*. */
-function requestHeaders(fn: string, o: LuaTable<string, unknown>): LuaTable<string, string> {
+export function requestHeaders(fn: string, o: LuaTable<string, unknown>): LuaTable<string, string> {
     const headers = checkStringMap(fn, "opts.headers", o.get("headers"), false);
     const contentType = o.get("content_type") as string | undefined;
     if (contentType !== undefined) {
@@ -85,7 +85,7 @@ function requestHeaders(fn: string, o: LuaTable<string, unknown>): LuaTable<stri
 
 const META_PREFIX = "x-amz-meta-";
 
-function objectInfo(resp: NativeResponse, size?: number): ObjectInfo {
+export function objectInfo(resp: NativeResponse, size?: number): ObjectInfo {
     const h = resp.headers ?? new LuaTable<string, string>();
     const metadata = new LuaTable<string, string>();
     for (const [k, v] of pairs(h)) {

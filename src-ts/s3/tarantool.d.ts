@@ -5,11 +5,12 @@
 declare module "fiber" {
     export interface Fiber {
         id(): number;
+        /** Raises when the fiber is dead already. */
         cancel(): void;
         status(): "running" | "suspended" | "dead";
     }
     export interface Cond {
-        /** Waits for a signal or the timeout; raises if the fiber is cancelled. */
+        /** Returns false on timeout; raises when the waiting fiber is cancelled. */
         wait(timeout?: number): boolean;
         signal(): void;
         broadcast(): void;
@@ -17,6 +18,7 @@ declare module "fiber" {
     /** A fiber that starts at the next yield (fiber.new; `new` is a TS keyword). */
     /** @customName new */
     export function create_later(this: void, fn: (this: void, ...args: any[]) => void, ...args: any[]): Fiber;
+    export function create(this: void, fn: (this: void, ...args: any[]) => void, ...args: unknown[]): Fiber;
     export function cond(this: void): Cond;
     /** Yields the calling fiber for `seconds`; raises if the fiber is cancelled. */
     export function sleep(this: void, seconds: number): void;

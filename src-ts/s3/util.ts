@@ -297,3 +297,26 @@ export function getpid(): number {
     }
     return cachedPid;
 }
+
+const XML_ESCAPES = new LuaTable<string, string>();
+XML_ESCAPES.set("&", "&amp;");
+XML_ESCAPES.set("<", "&lt;");
+XML_ESCAPES.set(">", "&gt;");
+XML_ESCAPES.set('"', "&quot;");
+XML_ESCAPES.set("'", "&apos;");
+
+/** Text for an XML element: the five special characters as entities. */
+export function xmlEscape(s: string): string {
+    const [escaped] = string.gsub(s, "[&<>\"']", XML_ESCAPES as unknown as Record<string, string>);
+    return escaped;
+}
+
+/** A key the way S3 wants it in x-amz-copy-source: each byte but A-Za-z0-9-._~ and '/' as %XX. */
+export function uriEncodeKey(s: string): string {
+    const [encoded] = string.gsub(s, "[^A-Za-z0-9%-%._~/]", percentByte);
+    return encoded;
+}
+
+function percentByte(this: void, c: string): string {
+    return string.format("%%%02X", string.byte(c));
+}
