@@ -21,6 +21,8 @@ local getToFile = ____objects.getToFile
 local headObject = ____objects.headObject
 local putFromFile = ____objects.putFromFile
 local putObject = ____objects.putObject
+local ____presign = require("s3.presign")
+local presign = ____presign.presign
 local ____util = require("s3.util")
 local argError = ____util.argError
 function ____self(c, method)
@@ -106,6 +108,16 @@ function Client.prototype.delete_bucket(self, bucket, opts)
         ____self(self, "delete_bucket"),
         "client:delete_bucket",
         bucket,
+        opts
+    )
+end
+function Client.prototype.presign(self, method, bucket, key, opts)
+    return presign(
+        ____self(self, "presign"),
+        "client:presign",
+        method,
+        bucket,
+        key,
         opts
     )
 end

@@ -21,7 +21,7 @@ local getpid = ____util.getpid
 local osError = ____util.osError
 local randomHex = ____util.randomHex
 --- The bucket argument, checked by the client's bucket name rules (util.checkBucket).
-local function bucketArg(client, fn, bucket)
+function ____exports.bucketArg(client, fn, bucket)
     local cfg = client._cfg
     return checkBucket(fn, bucket, cfg.legacy_bucket_names, cfg.addressing == "virtual")
 end
@@ -138,7 +138,7 @@ local function discardTemp(fh, tmp)
     pcall(function() return fio.unlink(tmp) end)
 end
 function ____exports.getToFile(client, fn, bucket, key, path, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     local p = checkName(fn, "path", path)
     local o = checkOpts(fn, opts, GET_TO_FILE_OPTS)
@@ -257,7 +257,7 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
     )
 end
 function ____exports.putFromFile(client, fn, bucket, key, path, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     local p = checkName(fn, "path", path)
     local o = checkOpts(fn, opts, PUT_OPTS)
@@ -316,7 +316,7 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
     return true, putInfo(outcome.resp, outcome.size or 0)
 end
 function ____exports.getObject(client, fn, bucket, key, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     local o = checkOpts(fn, opts, GET_OPTS)
     local headers = requestHeaders(fn, o)
@@ -342,7 +342,7 @@ function ____exports.getObject(client, fn, bucket, key, opts)
     return body, objectInfo(resp, #body)
 end
 function ____exports.putObject(client, fn, bucket, key, body, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     if type(body) ~= "string" then
         return argError(fn .. ": body must be a string")
@@ -370,7 +370,7 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
     return true, putInfo(resp, #body)
 end
 function ____exports.headObject(client, fn, bucket, key, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     local o = checkOpts(fn, opts, SIMPLE_OPTS)
     local headers = requestHeaders(fn, o)
@@ -415,7 +415,7 @@ local function deleteResource(client, fn, b, k, opts)
     return true, nil
 end
 function ____exports.deleteObject(client, fn, bucket, key, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     return deleteResource(
         client,
@@ -426,7 +426,7 @@ function ____exports.deleteObject(client, fn, bucket, key, opts)
     )
 end
 function ____exports.createBucket(client, fn, bucket, opts)
-    local b = bucketArg(client, fn, bucket)
+    local b = ____exports.bucketArg(client, fn, bucket)
     local o = checkOpts(fn, opts, CREATE_BUCKET_OPTS)
     local headers = requestHeaders(fn, o)
     local refused = refusedHere(fn, b, nil)
@@ -452,7 +452,7 @@ function ____exports.deleteBucket(client, fn, bucket, opts)
     return deleteResource(
         client,
         fn,
-        bucketArg(client, fn, bucket),
+        ____exports.bucketArg(client, fn, bucket),
         nil,
         opts
     )

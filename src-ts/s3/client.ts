@@ -7,6 +7,7 @@ import { Config, nativeConfig } from "./config";
 import {
     createBucket, deleteBucket, deleteObject, getObject, getToFile, headObject, putFromFile, putObject,
 } from "./objects";
+import { presign } from "./presign";
 import { argError } from "./util";
 
 export class Client {
@@ -43,6 +44,10 @@ export class Client {
     }
     delete_bucket(bucket: unknown, opts?: unknown) {
         return deleteBucket(self(this, "delete_bucket"), "client:delete_bucket", bucket, opts);
+    }
+    /** A presigned URL (no request; never yields). */
+    presign(method: unknown, bucket: unknown, key: unknown, opts?: unknown): string {
+        return presign(self(this, "presign"), "client:presign", method, bucket, key, opts);
     }
     /** Requests in flight and the event-loop time the client's transfers took. */
     stats(): NativeStats {

@@ -4,6 +4,7 @@ import { Client } from "./client";
 import {
     createBucket, deleteBucket, deleteObject, getObject, getToFile, headObject, putFromFile, putObject,
 } from "./objects";
+import { presign as presignWith } from "./presign";
 import * as native from "s3.native";
 import { resolveConfig } from "./config";
 import { errorMeta, isError } from "./errors";
@@ -67,6 +68,11 @@ export function create_bucket(bucket: unknown, opts?: unknown) {
 
 export function delete_bucket(bucket: unknown, opts?: unknown) {
     return deleteBucket(getDefault("s3.delete_bucket"), "s3.delete_bucket", bucket, opts);
+}
+
+/** A presigned URL for the default client (no request; never yields). */
+export function presign(method: unknown, bucket: unknown, key: unknown, opts?: unknown): string {
+    return presignWith(getDefault("s3.presign"), "s3.presign", method, bucket, key, opts);
 }
 
 /** The default client's stats (see client:stats()). */

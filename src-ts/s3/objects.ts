@@ -32,7 +32,7 @@ export interface PutInfo {
 }
 
 /** The bucket argument, checked by the client's bucket name rules (util.checkBucket). */
-function bucketArg(client: Client, fn: string, bucket: unknown): string {
+export function bucketArg(client: Client, fn: string, bucket: unknown): string {
     const cfg = client._cfg;
     return checkBucket(fn, bucket, cfg.legacy_bucket_names, cfg.addressing === "virtual");
 }
