@@ -21,6 +21,8 @@ local getToFile = ____objects.getToFile
 local headObject = ____objects.headObject
 local putFromFile = ____objects.putFromFile
 local putObject = ____objects.putObject
+local ____presign = require("s3.presign")
+local presign = ____presign.presign
 local ____util = require("s3.util")
 local argError = ____util.argError
 local ____listing = require("s3.listing")
@@ -189,6 +191,16 @@ function Client.prototype.abort_multipart_upload(self, bucket, key, uploadId, op
         bucket,
         key,
         uploadId,
+        opts
+    )
+end
+function Client.prototype.presign(self, method, bucket, key, opts)
+    return presign(
+        ____self(self, "presign"),
+        "client:presign",
+        method,
+        bucket,
+        key,
         opts
     )
 end

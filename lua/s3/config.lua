@@ -46,6 +46,7 @@ OPTION_TYPES.verify_peer = "boolean"
 OPTION_TYPES.ca_file = "string"
 OPTION_TYPES.proxy = "string"
 OPTION_TYPES.legacy_bucket_names = "boolean"
+OPTION_TYPES.anonymous = "boolean"
 --- An environment variable, nil when unset or empty.
 local function env(name)
     local v = os.getenv(name)
@@ -205,14 +206,25 @@ function ____exports.resolveConfig(fn, opts)
         endpoint = ("https://s3." .. region) .. ".amazonaws.com"
         awsEndpoint = true
     end
-    local addressing = c.addressing or (awsEndpoint and "virtual" or "path")
-    if addressing ~= "path" and addressing ~= "virtual" then
-        return argError(((fn .. ": addressing must be 'path' or 'virtual', got '") .. addressing) .. "'")
+    if c.addressing ~= nil and c.addressing ~= "path" and c.addressing ~= "virtual" then
+        return argError(((fn .. ": addressing must be 'path' or 'virtual', got '") .. c.addressing) .. "'")
     end
+    local addressing = c.addressing or (awsEndpoint and "auto" or "path")
     local accessKeyId
     local secretAccessKey
     local sessionToken
-    if c.access_key_id ~= nil or c.secret_access_key ~= nil then
+    local ____c_anonymous_3 = c.anonymous
+    if ____c_anonymous_3 == nil then
+        ____c_anonymous_3 = false
+    end
+    local anonymous = ____c_anonymous_3
+    if anonymous then
+        if c.access_key_id ~= nil or c.secret_access_key ~= nil or c.session_token ~= nil then
+            return argError(fn .. ": anonymous = true takes no access_key_id, secret_access_key or session_token")
+        end
+        accessKeyId = ""
+        secretAccessKey = ""
+    elseif c.access_key_id ~= nil or c.secret_access_key ~= nil then
         if c.access_key_id == nil or c.secret_access_key == nil then
             return argError(fn .. ": access_key_id and secret_access_key must be given together")
         end
@@ -224,13 +236,13 @@ function ____exports.resolveConfig(fn, opts)
         secretAccessKey = env("AWS_SECRET_ACCESS_KEY")
         sessionToken = c.session_token or env("AWS_SESSION_TOKEN")
         if accessKeyId == nil or secretAccessKey == nil then
-            return argError((fn .. ": no credentials: pass access_key_id and secret_access_key ") .. "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY")
+            return argError((fn .. ": no credentials: pass access_key_id and secret_access_key ") .. "or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or anonymous = true for public buckets)")
         end
     end
-    if accessKeyId == "" then
+    if accessKeyId == "" and not anonymous then
         return argError(fn .. ": access_key_id must not be empty")
     end
-    if secretAccessKey == "" then
+    if secretAccessKey == "" and not anonymous then
         return argError(fn .. ": secret_access_key must not be empty")
     end
     if sessionToken == "" then
@@ -282,28 +294,29 @@ function ____exports.resolveConfig(fn, opts)
     if c.ca_file ~= nil then
         checkCaFile(fn, c.ca_file)
     end
-    local ____endpoint_5 = endpoint
-    local ____awsEndpoint_6 = awsEndpoint
-    local ____accessKeyId_7 = accessKeyId
-    local ____secretAccessKey_8 = secretAccessKey
-    local ____sessionToken_9 = sessionToken
-    local ____c_verify_peer_3 = c.verify_peer
-    if ____c_verify_peer_3 == nil then
-        ____c_verify_peer_3 = ____exports.DEFAULTS.verify_peer
+    local ____endpoint_6 = endpoint
+    local ____awsEndpoint_7 = awsEndpoint
+    local ____accessKeyId_8 = accessKeyId
+    local ____secretAccessKey_9 = secretAccessKey
+    local ____sessionToken_10 = sessionToken
+    local ____c_verify_peer_4 = c.verify_peer
+    if ____c_verify_peer_4 == nil then
+        ____c_verify_peer_4 = ____exports.DEFAULTS.verify_peer
     end
-    local ____c_ca_file_10 = c.ca_file
-    local ____c_proxy_11 = c.proxy
-    local ____c_legacy_bucket_names_4 = c.legacy_bucket_names
-    if ____c_legacy_bucket_names_4 == nil then
-        ____c_legacy_bucket_names_4 = ____exports.DEFAULTS.legacy_bucket_names
+    local ____c_ca_file_11 = c.ca_file
+    local ____c_proxy_12 = c.proxy
+    local ____c_legacy_bucket_names_5 = c.legacy_bucket_names
+    if ____c_legacy_bucket_names_5 == nil then
+        ____c_legacy_bucket_names_5 = ____exports.DEFAULTS.legacy_bucket_names
     end
     return {
-        endpoint = ____endpoint_5,
-        aws_endpoint = ____awsEndpoint_6,
+        endpoint = ____endpoint_6,
+        aws_endpoint = ____awsEndpoint_7,
         region = region,
-        access_key_id = ____accessKeyId_7,
-        secret_access_key = ____secretAccessKey_8,
-        session_token = ____sessionToken_9,
+        access_key_id = ____accessKeyId_8,
+        secret_access_key = ____secretAccessKey_9,
+        session_token = ____sessionToken_10,
+        anonymous = anonymous,
         addressing = addressing,
         connect_timeout = connectTimeout,
         timeout = timeout,
@@ -313,10 +326,10 @@ function ____exports.resolveConfig(fn, opts)
         part_size = partSize,
         multipart_threshold = multipartThreshold,
         concurrency = concurrency,
-        verify_peer = ____c_verify_peer_3,
-        ca_file = ____c_ca_file_10,
-        proxy = ____c_proxy_11,
-        legacy_bucket_names = ____c_legacy_bucket_names_4
+        verify_peer = ____c_verify_peer_4,
+        ca_file = ____c_ca_file_11,
+        proxy = ____c_proxy_12,
+        legacy_bucket_names = ____c_legacy_bucket_names_5
     }
 end
 --- The part of the configuration the C side takes.
@@ -327,6 +340,7 @@ function ____exports.nativeConfig(cfg)
         access_key_id = cfg.access_key_id,
         secret_access_key = cfg.secret_access_key,
         session_token = cfg.session_token,
+        anonymous = cfg.anonymous,
         addressing = cfg.addressing,
         connect_timeout = cfg.connect_timeout,
         timeout = cfg.timeout,

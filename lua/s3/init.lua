@@ -18,6 +18,8 @@ local getToFile = ____objects.getToFile
 local headObject = ____objects.headObject
 local putFromFile = ____objects.putFromFile
 local putObject = ____objects.putObject
+local ____presign = require("s3.presign")
+local presignWith = ____presign.presign
 local native = require("s3.native")
 local ____config = require("s3.config")
 local resolveConfig = ____config.resolveConfig
@@ -210,6 +212,17 @@ function ____exports.abort_multipart_upload(bucket, key, uploadId, opts)
         bucket,
         key,
         uploadId,
+        opts
+    )
+end
+--- A presigned URL for the default client (no request; never yields).
+function ____exports.presign(method, bucket, key, opts)
+    return presignWith(
+        getDefault("s3.presign"),
+        "s3.presign",
+        method,
+        bucket,
+        key,
         opts
     )
 end

@@ -1,5 +1,6 @@
 #include "client.h"
 
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -108,28 +109,31 @@ s3_client_new(const struct s3_client_config *config, struct s3_reactor reactor, 
 		return NULL;
 	}
 	c->reactor = reactor;
-	if (config->endpoint == NULL || config->region == NULL || config->access_key_id == NULL ||
-	    config->secret_access_key == NULL) {
+	if (config->endpoint == NULL || config->region == NULL ||
+	    (!config->anonymous &&
+	     (config->access_key_id == NULL || config->secret_access_key == NULL))) {
 		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
 			     "endpoint, region, access_key_id and secret_access_key are required");
 		goto fail;
 	}
 	if (parse_endpoint(c, config->endpoint, err) != 0)
 		goto fail;
+	/* An anonymous client signs nothing: it keeps no credentials that could leak into a request. */
+	c->anonymous = config->anonymous;
 	c->region = strdup(config->region);
-	c->access_key_id = strdup(config->access_key_id);
-	c->secret_access_key = strdup(config->secret_access_key);
-	c->session_token = dup_or_null(config->session_token);
+	c->access_key_id = strdup(c->anonymous ? "" : config->access_key_id);
+	c->secret_access_key = strdup(c->anonymous ? "" : config->secret_access_key);
+	c->session_token = c->anonymous ? NULL : dup_or_null(config->session_token);
 	c->ca_file = dup_or_null(config->ca_file);
 	c->proxy = dup_or_null(config->proxy);
 	if (c->region == NULL || c->access_key_id == NULL || c->secret_access_key == NULL ||
-	    (config->session_token != NULL && c->session_token == NULL) ||
+	    (!c->anonymous && config->session_token != NULL && c->session_token == NULL) ||
 	    (config->ca_file != NULL && c->ca_file == NULL) ||
 	    (config->proxy != NULL && c->proxy == NULL)) {
 		s3_error_set(err, S3_ERR_NO_MEMORY, 0, "out of memory");
 		goto fail;
 	}
-	c->virtual_addressing = config->virtual_addressing;
+	c->addressing = config->addressing;
 	c->verify_peer = config->verify_peer;
 	c->connect_timeout_ms = config->connect_timeout_ms;
 	c->timeout_ms = config->timeout_ms;
@@ -145,6 +149,45 @@ fail:
 	c->reactor.ops->destroy(c->reactor.ud);
 	free(c);
 	return NULL;
+}
+
+/* A DNS label sequence S3 accepts in a host name: 3-63 of a-z 0-9 . -, labels starting and ending
+ * with a letter or a digit. */
+static bool
+bucket_is_host_label(const char *bucket)
+{
+	size_t len = strlen(bucket);
+	if (len < 3 || len > 63)
+		return false;
+	char prev = '.';
+	for (const char *p = bucket; *p != '\0'; p++) {
+		bool alnum = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9');
+		if (!alnum && *p != '-' && *p != '.')
+			return false;
+		if ((*p == '.' || *p == '-') && prev == '.')
+			return false;
+		if (*p == '.' && prev == '-')
+			return false;
+		prev = *p;
+	}
+	return prev != '.' && prev != '-';
+}
+
+bool
+s3_client_bucket_in_host(const struct s3_client *client, const char *bucket)
+{
+	if (bucket == NULL)
+		return false;
+	switch (client->addressing) {
+	case S3_ADDRESSING_VIRTUAL:
+		return true;
+	case S3_ADDRESSING_AUTO:
+		return bucket_is_host_label(bucket) &&
+		       !(strcmp(client->scheme, "https") == 0 && strchr(bucket, '.') != NULL);
+	case S3_ADDRESSING_PATH:
+	default:
+		return false;
+	}
 }
 
 void

@@ -10,13 +10,23 @@
 #include "signer_v4.h"
 #include "s3/reactor.h"
 
+/* Where the bucket goes. AUTO is what AWS wants: virtual-hosted, but path-style for a bucket that
+ * cannot be a host name (legacy names) or, over https, has dots (a wildcard certificate such as
+ * *.s3.amazonaws.com covers one label only). */
+enum s3_addressing {
+	S3_ADDRESSING_PATH,            /* host/bucket/key */
+	S3_ADDRESSING_VIRTUAL,         /* bucket.host/key, always */
+	S3_ADDRESSING_AUTO,            /* bucket.host/key when the bucket fits there, else path */
+};
+
 struct s3_client_config {
 	const char *endpoint;          /* "http://127.0.0.1:8000", "https://s3.eu-west-1.amazonaws.com" */
 	const char *region;
-	const char *access_key_id;
+	const char *access_key_id;     /* required unless anonymous */
 	const char *secret_access_key;
 	const char *session_token;     /* NULL when none */
-	bool virtual_addressing;       /* bucket.host/key instead of host/bucket/key */
+	bool anonymous;                /* unsigned requests (public buckets); no credentials kept */
+	enum s3_addressing addressing;
 	long connect_timeout_ms;       /* 0: libcurl's default */
 	long timeout_ms;               /* whole request; 0: none */
 	long max_connections;          /* connections kept for reuse; 0: libcurl's default. The
@@ -40,7 +50,8 @@ struct s3_client {
 	char *session_token;
 	char *ca_file;
 	char *proxy;
-	bool virtual_addressing;
+	bool anonymous;
+	enum s3_addressing addressing;
 	bool verify_peer;
 	long connect_timeout_ms;
 	long timeout_ms;
@@ -61,6 +72,9 @@ const char *s3_library_transport_version(void);
  * err on a bad configuration or when memory runs out. */
 struct s3_client *s3_client_new(const struct s3_client_config *config, struct s3_reactor reactor,
 				struct s3_error *err);
+
+/* True when a request for bucket puts it in the host name (see enum s3_addressing). */
+bool s3_client_bucket_in_host(const struct s3_client *client, const char *bucket);
 
 /* The client must have no request in flight. */
 void s3_client_delete(struct s3_client *client);

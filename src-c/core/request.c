@@ -138,20 +138,54 @@ validate_spec(const struct s3_request_spec *spec, struct s3_error *err)
 	return 0;
 }
 
-/* Path-style: /bucket/key; virtual-hosted: /key with the bucket in the host name. */
-static int
-build_path(struct s3_buf *path, const struct s3_client *c, const struct s3_request_spec *spec)
+/* Where a request (or a presigned URL) goes: the Host, the encoded path and the canonical query,
+ * each exactly as it is sent and signed. One builder for both, so a presigned URL names an object
+ * the way a request for it does. */
+struct target {
+	struct s3_buf host;
+	struct s3_buf path;
+	struct s3_buf query;
+};
+
+static void
+target_free(struct target *t)
 {
-	int rc = s3_buf_append_char(path, '/');
-	bool bucket_in_path = spec->bucket != NULL && !c->virtual_addressing;
-	if (bucket_in_path) {
-		rc |= s3_uri_encode(path, spec->bucket, strlen(spec->bucket), false);
+	s3_buf_free(&t->host);
+	s3_buf_free(&t->path);
+	s3_buf_free(&t->query);
+}
+
+/* Path-style: /bucket/key; virtual-hosted: /key with the bucket in the host name. The choice is
+ * made per request (s3_client_bucket_in_host). query/n_query replace the spec's. */
+static int
+build_target(struct target *t, const struct s3_client *c, const struct s3_request_spec *spec,
+	     const struct s3_kv *query, size_t n_query)
+{
+	*t = (struct target){S3_BUF_INIT, S3_BUF_INIT, S3_BUF_INIT};
+	bool bucket_in_host = s3_client_bucket_in_host(c, spec->bucket);
+	int rc = 0;
+	if (bucket_in_host)
+		rc |= s3_buf_appendf(&t->host, "%s.%s", spec->bucket, c->authority);
+	else
+		rc |= s3_buf_append_str(&t->host, c->authority);
+	rc |= s3_buf_append_char(&t->path, '/');
+	if (spec->bucket != NULL && !bucket_in_host) {
+		rc |= s3_uri_encode(&t->path, spec->bucket, strlen(spec->bucket), false);
 		if (spec->key != NULL && spec->key[0] != '\0')
-			rc |= s3_buf_append_char(path, '/');
+			rc |= s3_buf_append_char(&t->path, '/');
 	}
 	if (spec->key != NULL)
-		rc |= s3_uri_encode(path, spec->key, strlen(spec->key), true);
+		rc |= s3_uri_encode(&t->path, spec->key, strlen(spec->key), true);
+	rc |= s3_canonical_query(&t->query, query, n_query);
 	return rc;
+}
+
+static int
+append_url(struct s3_buf *url, const struct s3_client *c, const struct target *t)
+{
+	return s3_buf_appendf(url, "%s://%s%s%s%s", c->scheme, s3_buf_cstr(&t->host),
+			      s3_buf_cstr(&t->path), t->query.len > 0 ? "?" : "",
+			      s3_buf_cstr(&t->query));
 }
 
 static const char *
@@ -189,6 +223,15 @@ sign_and_build_headers(struct s3_request *req, const struct s3_request_spec *spe
 		       const char *canonical_uri, const char *canonical_query)
 {
 	struct s3_client *c = req->client;
+	if (c->anonymous) {
+		/* Unsigned: only the caller's headers; libcurl sends Host itself. */
+		int rc = 0;
+		for (size_t i = 0; rc == 0 && i < spec->n_headers; i++)
+			rc = add_header(&req->send_headers, spec->headers[i].key, spec->headers[i].value);
+		if (rc == 0)
+			rc = add_header(&req->send_headers, "Expect", "");
+		return rc;
+	}
 	char hash_hex[S3_SHA256_HEX_LEN + 1];
 	const char *payload_hash = choose_payload_hash(spec, hash_hex);
 	time_t now = time(NULL) + c->clock_offset;
@@ -254,24 +297,13 @@ s3_request_new(struct s3_client *client, const struct s3_request_spec *spec, str
 	req->progress = spec->progress;
 	req->error_in_body = spec->error_in_body;
 
-	struct s3_buf host = S3_BUF_INIT;
-	struct s3_buf path = S3_BUF_INIT;
-	struct s3_buf query = S3_BUF_INIT;
-	int rc = 0;
-	if (client->virtual_addressing && spec->bucket != NULL)
-		rc |= s3_buf_appendf(&host, "%s.%s", spec->bucket, client->authority);
-	else
-		rc |= s3_buf_append_str(&host, client->authority);
-	rc |= build_path(&path, client, spec);
-	rc |= s3_canonical_query(&query, spec->query, spec->n_query);
-	rc |= s3_buf_appendf(&req->url, "%s://%s%s%s%s", client->scheme, s3_buf_cstr(&host),
-			     s3_buf_cstr(&path), query.len > 0 ? "?" : "", s3_buf_cstr(&query));
+	struct target t;
+	int rc = build_target(&t, client, spec, spec->query, spec->n_query);
+	rc |= append_url(&req->url, client, &t);
 	if (rc == 0)
-		rc = sign_and_build_headers(req, spec, s3_buf_cstr(&host), s3_buf_cstr(&path),
-					    s3_buf_cstr(&query));
-	s3_buf_free(&host);
-	s3_buf_free(&path);
-	s3_buf_free(&query);
+		rc = sign_and_build_headers(req, spec, s3_buf_cstr(&t.host), s3_buf_cstr(&t.path),
+					    s3_buf_cstr(&t.query));
+	target_free(&t);
 	if (rc != 0) {
 		s3_error_set(err, S3_ERR_NO_MEMORY, 0, "out of memory building the request");
 		s3_request_free(req);
@@ -597,4 +629,138 @@ uint64_t
 s3_request_bytes_received(const struct s3_request *req)
 {
 	return req->bytes_received;
+}
+
+/* ---- Presigned URLs ---- */
+
+/* The query parameters query signing adds; a caller's copy would change what is signed. */
+static const char *const presign_params[] = {
+	"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
+	"X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature",
+};
+
+static int
+validate_presign(const struct s3_client *c, const struct s3_request_spec *spec, long expires_s,
+		 struct s3_error *err)
+{
+	if (c->anonymous) {
+		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
+			     "an anonymous client has no credentials to presign with");
+		return -1;
+	}
+	if (spec->method == NULL ||
+	    (strcmp(spec->method, "GET") != 0 && strcmp(spec->method, "PUT") != 0 &&
+	     strcmp(spec->method, "HEAD") != 0 && strcmp(spec->method, "DELETE") != 0)) {
+		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
+			     "method must be one of GET PUT HEAD DELETE");
+		return -1;
+	}
+	if (spec->bucket == NULL || spec->key == NULL || spec->key[0] == '\0') {
+		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "a presigned URL needs a bucket and a key");
+		return -1;
+	}
+	if (expires_s < 1 || expires_s > S3_PRESIGN_EXPIRES_MAX) {
+		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
+			     "expires must be 1-%d seconds (7 days), got %ld", S3_PRESIGN_EXPIRES_MAX,
+			     expires_s);
+		return -1;
+	}
+	for (size_t i = 0; i < spec->n_query; i++) {
+		for (size_t j = 0; j < sizeof(presign_params) / sizeof(presign_params[0]); j++) {
+			if (spec->query[i].key != NULL &&
+			    strcasecmp(spec->query[i].key, presign_params[j]) == 0) {
+				s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
+					     "query parameter '%s' is set by the signer", presign_params[j]);
+				return -1;
+			}
+		}
+	}
+	return validate_spec(spec, err);
+}
+
+int
+s3_presign(struct s3_client *c, const struct s3_request_spec *spec, long expires_s, time_t now,
+	   struct s3_buf *url, struct s3_error *err)
+{
+	s3_error_clear(err);
+	if (validate_presign(c, spec, expires_s, err) != 0)
+		return -1;
+	if (now == 0)
+		now = time(NULL) + c->clock_offset;
+	char amz_date[17];
+	s3_sigv4_amz_date(now, amz_date);
+
+	/* Host first, then the caller's headers: those the URL's user must send as signed. */
+	size_t n_headers = spec->n_headers + 1;
+	struct s3_kv *headers = calloc(n_headers, sizeof(*headers));
+	size_t n_query = spec->n_query + 6;
+	struct s3_kv *query = calloc(n_query, sizeof(*query));
+	struct s3_buf credential = S3_BUF_INIT;
+	struct s3_buf signed_names = S3_BUF_INIT;
+	struct s3_buf signature = S3_BUF_INIT;
+	char expires[24];
+	snprintf(expires, sizeof(expires), "%ld", expires_s);
+	struct target t = {S3_BUF_INIT, S3_BUF_INIT, S3_BUF_INIT};
+	int rc = headers != NULL && query != NULL ? 0 : -1;
+	if (rc == 0) {
+		/* The host is known only from the target; build it once without a query first. */
+		rc = build_target(&t, c, spec, NULL, 0);
+		headers[0] = (struct s3_kv){"host", s3_buf_cstr(&t.host)};
+		for (size_t i = 0; i < spec->n_headers; i++)
+			headers[i + 1] = spec->headers[i];
+	}
+	if (rc == 0)
+		rc = s3_buf_appendf(&credential, "%s/%.8s/%s/s3/aws4_request", c->access_key_id,
+				    amz_date, c->region);
+	if (rc == 0)
+		rc = s3_sigv4_signed_headers(headers, n_headers, &signed_names);
+	size_t nq = 0;
+	if (rc == 0) {
+		for (size_t i = 0; i < spec->n_query; i++)
+			query[nq++] = spec->query[i];
+		query[nq++] = (struct s3_kv){"X-Amz-Algorithm", "AWS4-HMAC-SHA256"};
+		query[nq++] = (struct s3_kv){"X-Amz-Credential", s3_buf_cstr(&credential)};
+		query[nq++] = (struct s3_kv){"X-Amz-Date", amz_date};
+		query[nq++] = (struct s3_kv){"X-Amz-Expires", expires};
+		query[nq++] = (struct s3_kv){"X-Amz-SignedHeaders", s3_buf_cstr(&signed_names)};
+		if (c->session_token != NULL)
+			query[nq++] = (struct s3_kv){"X-Amz-Security-Token", c->session_token};
+		s3_buf_reset(&t.query);
+		rc = s3_canonical_query(&t.query, query, nq);
+	}
+	if (rc == 0) {
+		struct s3_sigv4_params params = {
+			.method = spec->method,
+			.canonical_uri = s3_buf_cstr(&t.path),
+			.canonical_query = s3_buf_cstr(&t.query),
+			.headers = headers,
+			.n_headers = n_headers,
+			.payload_hash = S3_UNSIGNED_PAYLOAD,
+			.region = c->region,
+			.service = "s3",
+			.access_key_id = c->access_key_id,
+			.secret_access_key = c->secret_access_key,
+			.now = now,
+		};
+		rc = s3_sigv4_query_signature(&params, &c->key_cache, &signature);
+	}
+	if (rc == 0) {
+		size_t mark = url->len;
+		rc = append_url(url, c, &t) | s3_buf_appendf(url, "&X-Amz-Signature=%s",
+							     s3_buf_cstr(&signature));
+		if (rc != 0) {
+			url->len = mark;
+			if (url->data != NULL)
+				url->data[mark] = '\0';
+		}
+	}
+	if (rc != 0)
+		s3_error_set(err, S3_ERR_NO_MEMORY, 0, "out of memory presigning the URL");
+	target_free(&t);
+	s3_buf_free(&credential);
+	s3_buf_free(&signed_names);
+	s3_buf_free(&signature);
+	free(headers);
+	free(query);
+	return rc == 0 ? 0 : -1;
 }

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "buf.h"
 #include "client.h"
@@ -66,5 +67,16 @@ void s3_request_header(const struct s3_request *req, size_t index, const char **
 const char *s3_request_header_find(const struct s3_request *req, const char *name);
 /* Body bytes of the final 2xx response written to the sink. */
 uint64_t s3_request_bytes_received(const struct s3_request *req);
+
+/* A presigned URL lives at most 7 days (SigV4's limit). */
+#define S3_PRESIGN_EXPIRES_MAX 604800
+
+/* Appends to url a presigned URL for spec's method (GET PUT HEAD DELETE), bucket, key, query and
+ * headers (the headers are signed: whoever uses the URL must send them as given), valid for
+ * expires_s seconds (1 to S3_PRESIGN_EXPIRES_MAX) from now (0: the client's clock, its learnt
+ * offset included). The payload is UNSIGNED-PAYLOAD; a session token goes in as
+ * X-Amz-Security-Token. Makes no request. Returns 0, or -1 with err filled (url unchanged). */
+int s3_presign(struct s3_client *client, const struct s3_request_spec *spec, long expires_s,
+	       time_t now, struct s3_buf *url, struct s3_error *err);
 
 #endif

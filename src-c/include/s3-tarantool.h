@@ -61,6 +61,17 @@ struct s3_tarantool_transfer_opts {
 	const char *content_type; /* put only; NULL: none */
 };
 
+/* What head_object tells about an object. Zero-initialize, then set size; strings are cut to fit
+ * and "" when the server sent none. */
+struct s3_tarantool_object_info {
+	size_t size;                /* sizeof(struct s3_tarantool_object_info) */
+	uint64_t content_length;    /* the object's size in bytes */
+	char etag[128];             /* with its quotes, as S3 sends it */
+	char last_modified[64];     /* the HTTP date */
+	char content_type[256];
+	char version_id[256];       /* "" when the bucket is not versioned */
+};
+
 struct s3_tarantool_api {
 	uint32_t version;         /* S3_TARANTOOL_API_VERSION of the loaded rock */
 	uint32_t size;            /* sizeof(struct s3_tarantool_api) of the loaded rock */
@@ -83,7 +94,36 @@ struct s3_tarantool_api {
 	int (*put_from_fd)(struct s3_tarantool_client *client, const char *bucket, const char *key,
 			   int fd, uint64_t size, const struct s3_tarantool_transfer_opts *opts,
 			   struct s3_tarantool_error *err);
+
+	/* Appended after version 1's first members: check api->size >= offsetof(..., member) +
+	 * sizeof(api->member) (S3_TARANTOOL_API_HAS) before using them with an older rock. */
+
+	/* HEAD bucket/key into *info (info->size set by the caller). Blocks only the calling fiber.
+	 * Returns 0, or -1 with err filled: NotFound (404, HEAD has no body) for a missing key. */
+	int (*head_object)(struct s3_tarantool_client *client, const char *bucket, const char *key,
+			   const struct s3_tarantool_transfer_opts *opts,
+			   struct s3_tarantool_object_info *info, struct s3_tarantool_error *err);
+	/* DELETE bucket/key; S3 answers success for a missing key too. Returns 0, or -1 with err. */
+	int (*delete_object)(struct s3_tarantool_client *client, const char *bucket,
+			     const char *key, const struct s3_tarantool_transfer_opts *opts,
+			     struct s3_tarantool_error *err);
+	/* A presigned URL for method ("GET", "PUT", "HEAD", "DELETE") on bucket/key, valid for
+	 * expires seconds (1 to 604800, 7 days), written with its NUL into url (url_size bytes).
+	 * Computed locally: no request, never yields, allowed inside a transaction. Returns 0; -1
+	 * with err filled on bad arguments, an anonymous client, or a url buffer too small. *url_len
+	 * (may be NULL) gets the URL's length without the NUL in both cases, so a caller can retry
+	 * with a buffer of *url_len + 1 bytes (4096 holds every URL without a long session token). */
+	int (*presign)(struct s3_tarantool_client *client, const char *method, const char *bucket,
+		       const char *key, long expires, char *url, size_t url_size, size_t *url_len,
+		       struct s3_tarantool_error *err);
+
+	/* list_objects (a callback per object) goes here, after presign (issue 10, point 9). */
 };
+
+/* True when the loaded rock's struct has member (a module built against a newer header may run
+ * with an older rock of the same version). */
+#define S3_TARANTOOL_API_HAS(api, member)                                                        \
+	((api)->size >= offsetof(struct s3_tarantool_api, member) + sizeof((api)->member))
 
 /* Looks the API up through require('s3.native') and checks it. Returns NULL with the reason in
  * why when the rock is missing, its version differs from want_version, or its struct is smaller

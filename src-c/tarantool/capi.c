@@ -2,11 +2,13 @@
 
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 #include <tarantool/lauxlib.h>
 #include <tarantool/lua.h>
 #include <tarantool/module.h>
 
+#include "core/client.h"
 #include "core/request.h"
 #include "highlevel/sink_source.h"
 #include "tarantool/fiber_wait.h"
@@ -95,9 +97,22 @@ api_client_unref(struct s3_tarantool_client *client)
 	}
 }
 
+static int check_call(struct s3_tarantool_client *client, const char *bucket, const char *key,
+		      int fd, const struct s3_tarantool_transfer_opts *opts, bool yields,
+		      struct s3_tarantool_error *err);
+
 static int
 check_transfer(struct s3_tarantool_client *client, const char *bucket, const char *key, int fd,
 	       const struct s3_tarantool_transfer_opts *opts, struct s3_tarantool_error *err)
+{
+	return check_call(client, bucket, key, fd, opts, true, err);
+}
+
+/* The checks of every call (fd: 0 where the call has none). yields is false for presign, which
+ * runs anywhere (no transaction check) but needs credentials. */
+static int
+check_call(struct s3_tarantool_client *client, const char *bucket, const char *key, int fd,
+	   const struct s3_tarantool_transfer_opts *opts, bool yields, struct s3_tarantool_error *err)
 {
 	if (err == NULL)
 		return -1;
@@ -112,9 +127,11 @@ check_transfer(struct s3_tarantool_client *client, const char *bucket, const cha
 		problem = "key must be a non-empty string";
 	else if (fd < 0)
 		problem = "fd must be an open file descriptor";
+	else if (client->core->anonymous && !yields)
+		problem = "an anonymous client has no credentials to presign with";
 	else if (opts != NULL && opts->size < sizeof(struct s3_tarantool_transfer_opts))
 		problem = "opts->size must be sizeof(struct s3_tarantool_transfer_opts)";
-	else if (box_txn())
+	else if (yields && box_txn())
 		problem = S3_NO_YIELD_MESSAGE;
 	if (problem != NULL) {
 		set_error(err, S3_ERR_INVALID_ARGUMENT, problem);
@@ -124,9 +141,11 @@ check_transfer(struct s3_tarantool_client *client, const char *bucket, const cha
 }
 
 /* Runs the request in the calling fiber; fills err and returns -1 when it failed. */
+static void fill_info(const struct s3_request *req, struct s3_tarantool_object_info *info);
+
 static int
 run(struct s3_tarantool_client *client, const struct s3_request_spec *spec, uint64_t *bytes,
-    struct s3_tarantool_error *err)
+    struct s3_tarantool_object_info *info, struct s3_tarantool_error *err)
 {
 	struct s3_error core_err;
 	/* The request must not outlive the client even if Lua lets go meanwhile. */
@@ -154,6 +173,8 @@ run(struct s3_tarantool_client *client, const struct s3_request_spec *spec, uint
 			memset(err, 0, sizeof(*err));
 			if (bytes != NULL)
 				*bytes = s3_request_bytes_received(req);
+			if (info != NULL)
+				fill_info(req, info);
 			rc = 0;
 		}
 		s3_request_free(req);
@@ -182,7 +203,7 @@ api_get_to_fd(struct s3_tarantool_client *client, const char *bucket, const char
 		.method = "GET", .bucket = bucket, .key = key,
 		.sink = &sink.base, .timeout_ms = timeout_ms(opts),
 	};
-	return run(client, &spec, bytes, err);
+	return run(client, &spec, bytes, NULL, err);
 }
 
 static int
@@ -200,7 +221,92 @@ api_put_from_fd(struct s3_tarantool_client *client, const char *bucket, const ch
 		.body = &source.base, .timeout_ms = timeout_ms(opts),
 		.headers = &content_type, .n_headers = content_type.value != NULL ? 1 : 0,
 	};
-	return run(client, &spec, NULL, err);
+	return run(client, &spec, NULL, NULL, err);
+}
+
+static void
+copy_header(const struct s3_request *req, const char *name, char *out, size_t size)
+{
+	const char *value = s3_request_header_find(req, name);
+	snprintf(out, size, "%s", value != NULL ? value : "");
+}
+
+static void
+fill_info(const struct s3_request *req, struct s3_tarantool_object_info *info)
+{
+	const char *length = s3_request_header_find(req, "content-length");
+	info->content_length = length != NULL ? strtoull(length, NULL, 10) : 0;
+	copy_header(req, "etag", info->etag, sizeof(info->etag));
+	copy_header(req, "last-modified", info->last_modified, sizeof(info->last_modified));
+	copy_header(req, "content-type", info->content_type, sizeof(info->content_type));
+	copy_header(req, "x-amz-version-id", info->version_id, sizeof(info->version_id));
+}
+
+static int
+api_head_object(struct s3_tarantool_client *client, const char *bucket, const char *key,
+		const struct s3_tarantool_transfer_opts *opts,
+		struct s3_tarantool_object_info *info, struct s3_tarantool_error *err)
+{
+	if (check_call(client, bucket, key, 0, opts, true, err) != 0)
+		return -1;
+	if (info == NULL || info->size < sizeof(*info)) {
+		set_error(err, S3_ERR_INVALID_ARGUMENT,
+			  "info must not be NULL and info->size must be "
+			  "sizeof(struct s3_tarantool_object_info)");
+		return -1;
+	}
+	struct s3_request_spec spec = {
+		.method = "HEAD", .bucket = bucket, .key = key, .timeout_ms = timeout_ms(opts),
+	};
+	return run(client, &spec, NULL, info, err);
+}
+
+static int
+api_delete_object(struct s3_tarantool_client *client, const char *bucket, const char *key,
+		  const struct s3_tarantool_transfer_opts *opts, struct s3_tarantool_error *err)
+{
+	if (check_call(client, bucket, key, 0, opts, true, err) != 0)
+		return -1;
+	struct s3_request_spec spec = {
+		.method = "DELETE", .bucket = bucket, .key = key, .timeout_ms = timeout_ms(opts),
+	};
+	return run(client, &spec, NULL, NULL, err);
+}
+
+static int
+api_presign(struct s3_tarantool_client *client, const char *method, const char *bucket,
+	    const char *key, long expires, char *url, size_t url_size, size_t *url_len,
+	    struct s3_tarantool_error *err)
+{
+	if (check_call(client, bucket, key, 0, NULL, false, err) != 0)
+		return -1;
+	if (url == NULL || url_size == 0) {
+		set_error(err, S3_ERR_INVALID_ARGUMENT, "url must be a buffer of url_size > 0 bytes");
+		return -1;
+	}
+	struct s3_request_spec spec = {.method = method, .bucket = bucket, .key = key};
+	struct s3_buf out = S3_BUF_INIT;
+	struct s3_error core_err;
+	if (s3_presign(client->core, &spec, expires, 0, &out, &core_err) != 0) {
+		copy_error(err, &core_err);
+		return -1;
+	}
+	if (url_len != NULL)
+		*url_len = out.len;
+	int rc = 0;
+	if (out.len + 1 > url_size) {
+		char message[128];
+		snprintf(message, sizeof(message),
+			 "url needs %zu bytes with its NUL, url_size is %zu", out.len + 1, url_size);
+		set_error(err, S3_ERR_INVALID_ARGUMENT, message);
+		url[0] = '\0';
+		rc = -1;
+	} else {
+		memcpy(url, s3_buf_cstr(&out), out.len + 1);
+		memset(err, 0, sizeof(*err));
+	}
+	s3_buf_free(&out);
+	return rc;
 }
 
 static const struct s3_tarantool_api api = {
@@ -211,6 +317,9 @@ static const struct s3_tarantool_api api = {
 	.client_unref = api_client_unref,
 	.get_to_fd = api_get_to_fd,
 	.put_from_fd = api_put_from_fd,
+	.head_object = api_head_object,
+	.delete_object = api_delete_object,
+	.presign = api_presign,
 };
 
 const struct s3_tarantool_api *

@@ -138,15 +138,23 @@ lua_client_new(lua_State *L)
 	luaL_checktype(L, 1, LUA_TTABLE);
 	s3_shared_client_reap();
 	const char *addressing = opt_string(L, 1, "addressing", "path");
-	if (strcmp(addressing, "path") != 0 && strcmp(addressing, "virtual") != 0)
-		return luaL_error(L, "s3.native: addressing must be 'path' or 'virtual'");
+	enum s3_addressing mode;
+	if (strcmp(addressing, "path") == 0)
+		mode = S3_ADDRESSING_PATH;
+	else if (strcmp(addressing, "virtual") == 0)
+		mode = S3_ADDRESSING_VIRTUAL;
+	else if (strcmp(addressing, "auto") == 0)
+		mode = S3_ADDRESSING_AUTO;
+	else
+		return luaL_error(L, "s3.native: addressing must be 'path', 'virtual' or 'auto'");
 	struct s3_client_config config = {
 		.endpoint = opt_string(L, 1, "endpoint", NULL),
 		.region = opt_string(L, 1, "region", "us-east-1"),
 		.access_key_id = opt_string(L, 1, "access_key_id", NULL),
 		.secret_access_key = opt_string(L, 1, "secret_access_key", NULL),
 		.session_token = opt_string(L, 1, "session_token", NULL),
-		.virtual_addressing = strcmp(addressing, "virtual") == 0,
+		.anonymous = opt_boolean(L, 1, "anonymous", false),
+		.addressing = mode,
 		.connect_timeout_ms = seconds_to_ms(opt_number(L, 1, "connect_timeout", 0)),
 		.timeout_ms = seconds_to_ms(opt_number(L, 1, "timeout", 0)),
 		.max_connections = (long)opt_number(L, 1, "max_connections", 0),
@@ -443,6 +451,39 @@ lua_client_request(lua_State *L)
 	return results;
 }
 
+/* client:presign{method, bucket, key, expires, headers, query} -> url | nil, err. Computed here,
+ * no request and no yield: it may run anywhere, inside a transaction too. */
+static int
+lua_client_presign(lua_State *L)
+{
+	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
+	luaL_checktype(L, 2, LUA_TTABLE);
+	if (lc->shared == NULL)
+		return luaL_error(L, "s3.native: the client is closed");
+	struct s3_request_spec spec = {
+		.method = opt_string(L, 2, "method", "GET"),
+		.bucket = opt_string(L, 2, "bucket", NULL),
+		.key = opt_string(L, 2, "key", NULL),
+		.timeout_ms = -1,
+	};
+	double expires = opt_number(L, 2, "expires", 3600);
+	/* Each read_pairs leaves its array on the stack, so both stay alive until we return. */
+	spec.query = read_pairs(L, 2, "query", &spec.n_query);
+	spec.headers = read_pairs(L, 2, "headers", &spec.n_headers);
+	struct s3_error err;
+	struct s3_buf url = S3_BUF_INIT;
+	long expires_s = expires >= 1 && expires <= S3_PRESIGN_EXPIRES_MAX ? (long)expires : -1;
+	if (s3_presign(lc->shared->core, &spec, expires_s, 0, &url, &err) != 0) {
+		s3_buf_free(&url);
+		lua_pushnil(L);
+		push_error(L, &err);
+		return 2;
+	}
+	lua_pushlstring(L, s3_buf_cstr(&url), url.len);
+	s3_buf_free(&url);
+	return 1;
+}
+
 /* native.set_default(client or nil): the client the C API hands out as the default one. */
 static int
 lua_set_default(lua_State *L)
@@ -545,6 +586,8 @@ luaopen_s3_native(lua_State *L)
 		lua_setfield(L, -2, "stats");
 		lua_pushcfunction(L, lua_client_clock_offset);
 		lua_setfield(L, -2, "clock_offset");
+		lua_pushcfunction(L, lua_client_presign);
+		lua_setfield(L, -2, "presign");
 		lua_setfield(L, -2, "__index");
 	}
 	lua_pop(L, 1);

@@ -7,6 +7,7 @@ import { Config, nativeConfig } from "./config";
 import {
     createBucket, deleteBucket, deleteObject, getObject, getToFile, headObject, putFromFile, putObject,
 } from "./objects";
+import { presign } from "./presign";
 import { argError } from "./util";
 import { list, objects } from "./listing";
 import { deleteMany } from "./deletion";
@@ -74,6 +75,10 @@ export class Client {
     abort_multipart_upload(bucket: unknown, key: unknown, uploadId: unknown, opts?: unknown) {
         return abortMultipartUpload(self(this, "abort_multipart_upload"), "client:abort_multipart_upload",
             bucket, key, uploadId, opts);
+    }
+    /** A presigned URL (no request; never yields). */
+    presign(method: unknown, bucket: unknown, key: unknown, opts?: unknown): string {
+        return presign(self(this, "presign"), "client:presign", method, bucket, key, opts);
     }
     /** Requests in flight and the event-loop time the client's transfers took. */
     stats(): NativeStats {

@@ -32,10 +32,17 @@ export interface Config {
     /** True when the endpoint was derived (AWS): create_bucket then sends a LocationConstraint outside us-east-1. */
     aws_endpoint: boolean;
     region: string;
+    /** "" for an anonymous client. */
     access_key_id: string;
     secret_access_key: string;
     session_token?: string;
-    addressing: "path" | "virtual";
+    /** Unsigned requests, no credentials (public buckets). */
+    anonymous: boolean;
+    /**
+     * "auto" (the default on AWS): virtual-hosted, but path-style per request for a bucket that
+     * cannot be a host name or, over https, has dots (see enum s3_addressing in the C core).
+     */
+    addressing: "path" | "virtual" | "auto";
     connect_timeout: number;
     /** Seconds for a whole call, retries included; 0: none. */
     timeout: number;
@@ -73,6 +80,7 @@ OPTION_TYPES.set("verify_peer", "boolean");
 OPTION_TYPES.set("ca_file", "string");
 OPTION_TYPES.set("proxy", "string");
 OPTION_TYPES.set("legacy_bucket_names", "boolean");
+OPTION_TYPES.set("anonymous", "boolean");
 
 /** An environment variable, nil when unset or empty. */
 function env(name: string): string | undefined {
@@ -229,6 +237,7 @@ export function resolveConfig(fn: string, opts: unknown): Config {
         ca_file?: string;
         proxy?: string;
         legacy_bucket_names?: boolean;
+        anonymous?: boolean;
     };
 
     // Region.
@@ -250,17 +259,27 @@ export function resolveConfig(fn: string, opts: unknown): Config {
         endpoint = `https://s3.${region}.amazonaws.com`;
         awsEndpoint = true;
     }
-    const addressing = c.addressing ?? (awsEndpoint ? "virtual" : "path");
-    if (addressing !== "path" && addressing !== "virtual") {
-        return argError(`${fn}: addressing must be 'path' or 'virtual', got '${addressing}'`);
+    if (c.addressing !== undefined && c.addressing !== "path" && c.addressing !== "virtual") {
+        return argError(`${fn}: addressing must be 'path' or 'virtual', got '${c.addressing}'`);
     }
+    // On AWS, virtual-hosted unless a bucket cannot be: chosen per request (Config.addressing).
+    const addressing: Config["addressing"] =
+        (c.addressing as "path" | "virtual" | undefined) ?? (awsEndpoint ? "auto" : "path");
 
     // Credentials are one set: given in the options, the environment's are not mixed in
     // (a session token of another identity would break every signature).
     let accessKeyId: string | undefined;
     let secretAccessKey: string | undefined;
     let sessionToken: string | undefined;
-    if (c.access_key_id !== undefined || c.secret_access_key !== undefined) {
+    const anonymous = c.anonymous ?? false;
+    if (anonymous) {
+        // Nothing is signed: credentials given beside it are a mistake, the environment's are ignored.
+        if (c.access_key_id !== undefined || c.secret_access_key !== undefined || c.session_token !== undefined) {
+            return argError(`${fn}: anonymous = true takes no access_key_id, secret_access_key or session_token`);
+        }
+        accessKeyId = "";
+        secretAccessKey = "";
+    } else if (c.access_key_id !== undefined || c.secret_access_key !== undefined) {
         if (c.access_key_id === undefined || c.secret_access_key === undefined) {
             return argError(`${fn}: access_key_id and secret_access_key must be given together`);
         }
@@ -274,14 +293,14 @@ export function resolveConfig(fn: string, opts: unknown): Config {
         if (accessKeyId === undefined || secretAccessKey === undefined) {
             return argError(
                 `${fn}: no credentials: pass access_key_id and secret_access_key ` +
-                    `or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY`
+                    `or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (or anonymous = true for public buckets)`
             );
         }
     }
-    if (accessKeyId === "") {
+    if (accessKeyId === "" && !anonymous) {
         return argError(`${fn}: access_key_id must not be empty`);
     }
-    if (secretAccessKey === "") {
+    if (secretAccessKey === "" && !anonymous) {
         return argError(`${fn}: secret_access_key must not be empty`);
     }
     if (sessionToken === "") {
@@ -312,6 +331,7 @@ export function resolveConfig(fn: string, opts: unknown): Config {
         access_key_id: accessKeyId,
         secret_access_key: secretAccessKey,
         session_token: sessionToken,
+        anonymous: anonymous,
         addressing: addressing,
         connect_timeout: connectTimeout,
         timeout: timeout,
@@ -336,6 +356,7 @@ export function nativeConfig(cfg: Config): NativeConfig {
         access_key_id: cfg.access_key_id,
         secret_access_key: cfg.secret_access_key,
         session_token: cfg.session_token,
+        anonymous: cfg.anonymous,
         addressing: cfg.addressing,
         connect_timeout: cfg.connect_timeout,
         timeout: cfg.timeout,

@@ -4,6 +4,7 @@ import { Client } from "./client";
 import {
     createBucket, deleteBucket, deleteObject, getObject, getToFile, headObject, putFromFile, putObject,
 } from "./objects";
+import { presign as presignWith } from "./presign";
 import * as native from "s3.native";
 import { resolveConfig } from "./config";
 import { errorMeta, isError } from "./errors";
@@ -106,6 +107,11 @@ export function list_multipart_uploads(bucket: unknown, prefix?: unknown, opts?:
 export function abort_multipart_upload(bucket: unknown, key: unknown, uploadId: unknown, opts?: unknown) {
     return abortMultipartUpload(getDefault("s3.abort_multipart_upload"), "s3.abort_multipart_upload",
         bucket, key, uploadId, opts);
+}
+
+/** A presigned URL for the default client (no request; never yields). */
+export function presign(method: unknown, bucket: unknown, key: unknown, opts?: unknown): string {
+    return presignWith(getDefault("s3.presign"), "s3.presign", method, bucket, key, opts);
 }
 
 /** The default client's stats (see client:stats()). */

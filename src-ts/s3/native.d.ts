@@ -11,7 +11,9 @@ declare module "s3.native" {
         access_key_id: string;
         secret_access_key: string;
         session_token?: string;
-        addressing: "path" | "virtual";
+        /** Unsigned requests; the keys are then "" and not used. */
+        anonymous: boolean;
+        addressing: "path" | "virtual" | "auto";
         connect_timeout: number;
         /** Seconds; 0 means no overall limit. */
         timeout: number;
@@ -87,6 +89,19 @@ declare module "s3.native" {
         request_id?: string;
     }
 
+    /** What client:presign takes: the URL is computed locally, nothing is sent. */
+    export interface NativePresign {
+        method: "GET" | "PUT" | "HEAD" | "DELETE";
+        bucket: string;
+        key: string;
+        /** Whole seconds, 1 to 604800. */
+        expires: number;
+        /** Signed headers whoever uses the URL must send (lower-case names). */
+        headers?: LuaTable<string, string>;
+        /** name -> value; '' for a parameter without a value. */
+        query?: LuaTable<string, string>;
+    }
+
     /** What a client is doing and how much of the event loop its transfers took. */
     export interface NativeStats {
         active_requests: number;
@@ -102,6 +117,8 @@ declare module "s3.native" {
         /** Seconds the signing clock runs ahead of the local one (learnt from RequestTimeTooSkewed); sets it when given. */
         clock_offset(seconds?: number): number;
         stats(): NativeStats;
+        /** A presigned URL; never yields. nil, err on what only the C side checks. */
+        presign(req: NativePresign): LuaMultiReturn<[string, undefined] | [undefined, NativeError]>;
     }
 
     /** Raises on a malformed configuration. */

@@ -14,6 +14,8 @@
 #include <time.h>
 
 #include "check.h"
+#include "client.h"
+#include "request.h"
 #include "signer_v4.h"
 #include "uri_encode.h"
 
@@ -712,6 +714,102 @@ test_s3_presign_doc_example(void)
 	s3_buf_free(&signature);
 }
 
+/* s3_presign needs a client but no loop: a reactor that is never asked for anything. */
+static void
+idle_reactor_destroy(void *ud)
+{
+	(void)ud;
+}
+
+static void
+idle_reactor_timer_cancel(void *ud)
+{
+	(void)ud;
+}
+
+static const struct s3_reactor_ops idle_reactor_ops = {
+	.timer_cancel = idle_reactor_timer_cancel,
+	.destroy = idle_reactor_destroy,
+};
+
+static struct s3_client *
+presign_client(const char *session_token, enum s3_addressing addressing, bool anonymous)
+{
+	struct s3_client_config config = {
+		.endpoint = "https://s3.amazonaws.com",
+		.region = "us-east-1",
+		.access_key_id = "AKIAIOSFODNN7EXAMPLE",
+		.secret_access_key = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
+		.session_token = session_token,
+		.anonymous = anonymous,
+		.addressing = addressing,
+	};
+	struct s3_error err;
+	struct s3_client *c = s3_client_new(&config, (struct s3_reactor){&idle_reactor_ops, NULL}, &err);
+	if (!CHECK(c != NULL))
+		fprintf(stderr, "  %s\n", err.message);
+	return c;
+}
+
+static bool
+starts_with(const char *s, const char *prefix)
+{
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* s3_presign end to end: the URL of the S3 documentation's example, built by the same code that
+ * builds requests (host, path, query), and its refusals. */
+static void
+test_s3_presign(void)
+{
+	const time_t now = 1369353600; /* 2013-05-24T00:00:00Z */
+	struct s3_client *c = presign_client(NULL, S3_ADDRESSING_AUTO, false);
+	if (c == NULL)
+		return;
+	struct s3_request_spec spec = {.method = "GET", .bucket = "examplebucket", .key = "test.txt"};
+	struct s3_buf url = S3_BUF_INIT;
+	struct s3_error err;
+	CHECK(s3_presign(c, &spec, 86400, now, &url, &err) == 0);
+	CHECK_STR_EQ(s3_buf_cstr(&url),
+		     "https://examplebucket.s3.amazonaws.com/test.txt?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+		     "&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request"
+		     "&X-Amz-Date=20130524T000000Z&X-Amz-Expires=86400&X-Amz-SignedHeaders=host"
+		     "&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+	/* over https a dotted bucket goes path-style */
+	s3_buf_reset(&url);
+	spec.bucket = "example.bucket";
+	spec.key = "a b/c";
+	CHECK(s3_presign(c, &spec, 60, now, &url, &err) == 0);
+	CHECK(starts_with(s3_buf_cstr(&url), "https://s3.amazonaws.com/example.bucket/a%20b/c?"));
+	/* refusals leave url as it was */
+	size_t len = url.len;
+	CHECK(s3_presign(c, &spec, 0, now, &url, &err) == -1 && strcmp(err.code, "InvalidArgument") == 0);
+	CHECK(s3_presign(c, &spec, 604801, now, &url, &err) == -1);
+	spec.method = "POST";
+	CHECK(s3_presign(c, &spec, 60, now, &url, &err) == -1);
+	spec.method = "GET";
+	const struct s3_kv own[] = {{"x-amz-signature", "x"}};
+	spec.query = own;
+	spec.n_query = 1;
+	CHECK(s3_presign(c, &spec, 60, now, &url, &err) == -1);
+	CHECK(url.len == len);
+	s3_client_delete(c);
+
+	/* a session token is signed in the query */
+	c = presign_client("TOKEN/+=", S3_ADDRESSING_PATH, false);
+	spec = (struct s3_request_spec){.method = "PUT", .bucket = "examplebucket", .key = "k"};
+	s3_buf_reset(&url);
+	CHECK(s3_presign(c, &spec, 60, now, &url, &err) == 0);
+	CHECK(strstr(s3_buf_cstr(&url), "&X-Amz-Security-Token=TOKEN%2F%2B%3D&") != NULL);
+	CHECK(starts_with(s3_buf_cstr(&url), "https://s3.amazonaws.com/examplebucket/k?"));
+	s3_client_delete(c);
+
+	c = presign_client(NULL, S3_ADDRESSING_PATH, true);
+	CHECK(s3_presign(c, &spec, 60, now, &url, &err) == -1 && strstr(err.message, "anonymous") != NULL);
+	s3_client_delete(c);
+	s3_buf_free(&url);
+}
+
 static struct s3_sigv4_params
 simple_params(const struct s3_kv *headers, size_t n_headers, const char *secret, time_t now)
 {
@@ -832,6 +930,7 @@ main(int argc, char **argv)
 	run_suite(argv[1]);
 	int failures_before = check_failures;
 	test_s3_presign_doc_example();
+	test_s3_presign();
 	test_key_cache();
 	test_helpers_and_failures();
 	printf("%s extra checks (S3 presign example, key cache, helpers)\n",

@@ -106,6 +106,136 @@ lua_from_thread(lua_State *L)
 	return 3;
 }
 
+static struct s3_tarantool_client *
+client_arg(lua_State *L, const struct s3_tarantool_api *s3, int idx, struct s3_tarantool_error *err)
+{
+	struct s3_tarantool_client *client = lua_isnoneornil(L, idx) ? s3->default_client(err)
+								     : s3->client_from_lua(L, idx, err);
+	if (client == NULL)
+		luaL_error(L, "no client: %s", err->message);
+	return client;
+}
+
+static int
+push_failure(lua_State *L, const struct s3_tarantool_error *err)
+{
+	lua_pushnil(L);
+	lua_createtable(L, 0, 3);
+	lua_pushstring(L, err->code);
+	lua_setfield(L, -2, "code");
+	lua_pushinteger(L, err->status);
+	lua_setfield(L, -2, "status");
+	lua_pushstring(L, err->message);
+	lua_setfield(L, -2, "message");
+	return 2;
+}
+
+/* head(bucket, key [, client]) -> {content_length, etag, last_modified, content_type, version_id} | nil, err */
+static int
+lua_head(lua_State *L)
+{
+	const struct s3_tarantool_api *s3 = api(L);
+	if (!S3_TARANTOOL_API_HAS(s3, head_object))
+		return luaL_error(L, "the rock has no head_object");
+	struct s3_tarantool_error err;
+	struct s3_tarantool_client *client = client_arg(L, s3, 3, &err);
+	struct s3_tarantool_object_info info = {.size = sizeof(info)};
+	int rc = s3->head_object(client, luaL_checkstring(L, 1), luaL_checkstring(L, 2), NULL, &info,
+				 &err);
+	s3->client_unref(client);
+	if (rc != 0)
+		return push_failure(L, &err);
+	lua_createtable(L, 0, 5);
+	lua_pushnumber(L, (double)info.content_length);
+	lua_setfield(L, -2, "content_length");
+	lua_pushstring(L, info.etag);
+	lua_setfield(L, -2, "etag");
+	lua_pushstring(L, info.last_modified);
+	lua_setfield(L, -2, "last_modified");
+	lua_pushstring(L, info.content_type);
+	lua_setfield(L, -2, "content_type");
+	lua_pushstring(L, info.version_id);
+	lua_setfield(L, -2, "version_id");
+	return 1;
+}
+
+/* delete(bucket, key [, client]) -> true | nil, err */
+static int
+lua_delete(lua_State *L)
+{
+	const struct s3_tarantool_api *s3 = api(L);
+	struct s3_tarantool_error err;
+	struct s3_tarantool_client *client = client_arg(L, s3, 3, &err);
+	int rc = s3->delete_object(client, luaL_checkstring(L, 1), luaL_checkstring(L, 2), NULL, &err);
+	s3->client_unref(client);
+	if (rc != 0)
+		return push_failure(L, &err);
+	lua_pushboolean(L, 1);
+	return 1;
+}
+
+/* presign(method, bucket, key, expires [, url_size [, client]]) -> url | nil, err, needed length */
+static int
+lua_presign(lua_State *L)
+{
+	const struct s3_tarantool_api *s3 = api(L);
+	struct s3_tarantool_error err;
+	struct s3_tarantool_client *client = client_arg(L, s3, 6, &err);
+	size_t url_size = (size_t)luaL_optinteger(L, 5, 4096);
+	char *url = lua_newuserdata(L, url_size > 0 ? url_size : 1);
+	size_t url_len = 0;
+	int rc = s3->presign(client, luaL_checkstring(L, 1), luaL_checkstring(L, 2),
+			     luaL_checkstring(L, 3), (long)luaL_checkinteger(L, 4), url, url_size,
+			     &url_len, &err);
+	s3->client_unref(client);
+	if (rc != 0) {
+		push_failure(L, &err);
+		lua_pushinteger(L, (lua_Integer)url_len);
+		return 3;
+	}
+	lua_pushstring(L, url);
+	return 1;
+}
+
+/* object_bad_args() -> error lines of head/delete/presign called with bad arguments */
+static int
+lua_object_bad_args(lua_State *L)
+{
+	const struct s3_tarantool_api *s3 = api(L);
+	struct s3_tarantool_error err;
+	struct s3_tarantool_client *client = s3->default_client(&err);
+	if (client == NULL)
+		return luaL_error(L, "no default client: %s", err.message);
+	struct s3_tarantool_object_info info = {.size = sizeof(info)};
+	struct s3_tarantool_object_info short_info = {.size = 1};
+	char url[256];
+	lua_newtable(L);
+	int i = 1;
+#define RECORD(call)                                                                             \
+	do {                                                                                     \
+		memset(&err, 0, sizeof(err));                                                    \
+		int rc = (call);                                                                 \
+		lua_pushfstring(L, "%d %s: %s", rc, err.code, err.message);                      \
+		lua_rawseti(L, -2, i++);                                                         \
+	} while (0)
+	RECORD(s3->head_object(NULL, "b", "k", NULL, &info, &err));
+	RECORD(s3->head_object(client, "b", "k", NULL, NULL, &err));
+	RECORD(s3->head_object(client, "b", "k", NULL, &short_info, &err));
+	RECORD(s3->delete_object(client, NULL, "k", NULL, &err));
+	RECORD(s3->delete_object(client, "b", "", NULL, &err));
+	RECORD(s3->presign(client, "POST", "bucket", "k", 60, url, sizeof(url), NULL, &err));
+	RECORD(s3->presign(client, NULL, "bucket", "k", 60, url, sizeof(url), NULL, &err));
+	RECORD(s3->presign(client, "GET", "bucket", "k", 0, url, sizeof(url), NULL, &err));
+	RECORD(s3->presign(client, "GET", "bucket", "k", 604801, url, sizeof(url), NULL, &err));
+	RECORD(s3->presign(client, "GET", "bucket", "k", 60, NULL, 0, NULL, &err));
+	RECORD(s3->presign(client, "GET", "bucket", NULL, 60, url, sizeof(url), NULL, &err));
+#undef RECORD
+	lua_pushinteger(L, s3->delete_object(client, "b", "k", NULL, NULL));
+	lua_setfield(L, -2, "without_err");
+	s3->client_unref(client);
+	return 1;
+}
+
 LUA_API int
 luaopen_capi_probe(lua_State *L)
 {
@@ -116,5 +246,13 @@ luaopen_capi_probe(lua_State *L)
 	lua_setfield(L, -2, "bad_args");
 	lua_pushcfunction(L, lua_from_thread);
 	lua_setfield(L, -2, "from_thread");
+	lua_pushcfunction(L, lua_head);
+	lua_setfield(L, -2, "head");
+	lua_pushcfunction(L, lua_delete);
+	lua_setfield(L, -2, "delete");
+	lua_pushcfunction(L, lua_presign);
+	lua_setfield(L, -2, "presign");
+	lua_pushcfunction(L, lua_object_bad_args);
+	lua_setfield(L, -2, "object_bad_args");
 	return 1;
 }

@@ -290,6 +290,9 @@ rgw data = $DIR/rgw
 rgw gc obj min wait = 5
 rgw gc processor period = 5
 rgw enable usage log = false
+# virtual-hosted requests (Host: bucket.localhost:PORT; libcurl resolves *.localhost to loopback
+# itself); requests to 127.0.0.1 stay path-style
+rgw dns name = localhost
 EOF
     } >"$conf"
     export CEPH_CONF=$conf
@@ -357,6 +360,7 @@ EOF
     # ---- env
     cat >"$DIR/env" <<EOF
 S3_ENDPOINT=http://127.0.0.1:$rgwp
+S3_VIRTUAL_ENDPOINT=http://localhost:$rgwp
 S3_TLS_ENDPOINT=https://127.0.0.1:$tlsp
 S3_CA_FILE=$DIR/tls/cert.pem
 S3_ACCESS_KEY=$ACCESS_KEY

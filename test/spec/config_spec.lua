@@ -154,7 +154,8 @@ describe('s3 configuration', function()
         s3.new(with(CREDS, { region = 'eu-west-1' }))
         local cfg = native.clients[1].cfg
         assert.are.equal('https://s3.eu-west-1.amazonaws.com', cfg.endpoint)
-        assert.are.equal('virtual', cfg.addressing)
+        -- virtual-hosted, path-style per request where a bucket cannot be in the host name
+        assert.are.equal('auto', cfg.addressing)
         assert.are.equal('eu-west-1', cfg.region)
         assert.are.equal('AKID', cfg.access_key_id)
         assert.are.equal('SECRET', cfg.secret_access_key)
@@ -196,7 +197,7 @@ describe('s3 configuration', function()
         assert.are.same({
             endpoint = 'http://127.0.0.1:9000', region = 'ru-central1', access_key_id = 'A',
             secret_access_key = 'S', session_token = 'T', addressing = 'path', connect_timeout = 2.5,
-            timeout = 30, idle_timeout = 7, max_connections = 8, verify_peer = false,
+            timeout = 30, idle_timeout = 7, max_connections = 8, verify_peer = false, anonymous = false,
             ca_file = ca_file, proxy = 'http://proxy:3128',
         }, cfg)
         os.remove(ca_file)
@@ -614,13 +615,17 @@ describe('s3 names, keys, headers and metadata', function()
             raises('client:get: bucket ' .. c[2], function() return legacy:get(c[1], 'k') end)
         end
         -- virtual-hosted addressing puts the bucket in the host name: DNS names only
-        local virtual = s3.new(with(CREDS, { legacy_bucket_names = true }))
+        local virtual = s3.new(with(CREDS, { legacy_bucket_names = true, addressing = 'virtual' }))
         assert.are.equal('virtual', virtual._cfg.addressing)
         raises("client:put: bucket 'My_Bucket' cannot be used with virtual-hosted addressing",
             function() return virtual:put('My_Bucket', 'k', 'v') end)
         raises("use addressing = 'path'", function() return virtual:put('a', 'k', 'v') end)
         assert.is_truthy(virtual:put('my-bucket', 'k', 'v'))
         assert.are.equal(#good + 1, #native.requests)
+        -- on AWS by default (auto) such a bucket goes path-style, chosen per request in C
+        local auto = s3.new(with(CREDS, { legacy_bucket_names = true }))
+        assert.are.equal('auto', auto._cfg.addressing)
+        assert.is_truthy(auto:put('My_Bucket', 'k', 'v'))
     end)
 
     it('keys are 1-1024 bytes without NUL: a\\0x is refused, never cut to a', function()

@@ -34,6 +34,11 @@ describe('calls that cannot yield', function()
         end)
     end
 
+    it('presign runs inside a transaction and a trigger (it never yields)', function()
+        assert.matches('box.begin presign: ran', output, 1, true)
+        assert.matches('before_replace presign: ran', output, 1, true)
+    end)
+
     it('left no temporary file behind', function()
         assert.matches('files left: 0', output, 1, true)
     end)
