@@ -72,6 +72,19 @@ else
     count "generated Lua is stale: run make and commit lua/" fail
 fi
 
+echo "== TypeScript declarations (test/typings/check.sh)"
+bash test/typings/check.sh > "$work/typings.log" 2>&1
+line=$(grep -E '^typings: [0-9]+ passed, [0-9]+ failed$' "$work/typings.log" | tail -1)
+if [ -n "$line" ]; then
+    read -r _ p _ f _ <<< "${line//,/}"
+    passed=$((passed + p)); failed=$((failed + f))
+    echo "$line"
+    [ "$f" -eq 0 ] || cat "$work/typings.log"
+else
+    cat "$work/typings.log"
+    count "typings (no closing line)" fail
+fi
+
 echo "== busted specs in tarantool $TARANTOOL_VERSION"
 "$TARANTOOL_BIN" test/run_busted.lua test/spec 2>&1 | tee "$work/busted.log"
 line=$(grep -E '^[0-9]+ passed, [0-9]+ failed, [0-9]+ skipped$' "$work/busted.log" | tail -1)

@@ -7,6 +7,7 @@ local function __TS__New(target, ...)
 end
 -- End of Lua Library inline imports
 local ____exports = {}
+local putInfo, streamOptions, putFromReader, STREAM_READ_SIZE
 local native = require("s3.native")
 local fio = require("fio")
 local ____config = require("s3.config")
@@ -18,6 +19,8 @@ local ____errors = require("s3.errors")
 local newError = ____errors.newError
 local ____download = require("s3.download")
 local downloadToFd = ____download.downloadToFd
+local ____stream_upload = require("s3.stream_upload")
+local uploadStream = ____stream_upload.uploadStream
 local ____parts = require("s3.parts")
 local Progress = ____parts.Progress
 local runParts = ____parts.runParts
@@ -41,6 +44,64 @@ local checkStringMap = ____util.checkStringMap
 local getpid = ____util.getpid
 local osError = ____util.osError
 local randomHex = ____util.randomHex
+function putInfo(resp, size)
+    local h = resp.headers or ({})
+    return {size = size, etag = h.etag, version_id = h["x-amz-version-id"]}
+end
+function streamOptions(client, fn, o, headers, deadline, onProgress)
+    local partSize = o.part_size or client._cfg.part_size
+    checkRange(
+        fn,
+        "opts.part_size",
+        partSize,
+        MIN_PART_SIZE,
+        MAX_PART_SIZE
+    )
+    local concurrency = o.concurrency or client._cfg.concurrency
+    checkRange(
+        fn,
+        "opts.concurrency",
+        concurrency,
+        1,
+        nil
+    )
+    return {
+        headers = headers,
+        threshold = client._cfg.multipart_threshold,
+        partSize = partSize,
+        concurrency = concurrency,
+        deadline = deadline,
+        onProgress = onProgress
+    }
+end
+function putFromReader(client, fn, b, k, reader, o, headers)
+    local deadline = callDeadline(client, o.timeout)
+    local function read()
+        local chunk = reader()
+        if chunk ~= nil and type(chunk) ~= "string" then
+            return argError((fn .. ": the reader must return strings (or nil at the end), got a ") .. type(chunk))
+        end
+        return chunk, nil
+    end
+    local resp, sizeOrErr = uploadStream(
+        client,
+        b,
+        k,
+        read,
+        streamOptions(
+            client,
+            fn,
+            o,
+            headers,
+            deadline,
+            o.on_progress
+        )
+    )
+    if resp == nil then
+        return failure(sizeOrErr)
+    end
+    return true, putInfo(resp, sizeOrErr)
+end
 --- The bucket argument, checked by the client's bucket name rules (util.checkBucket).
 function ____exports.bucketArg(client, fn, bucket)
     local cfg = client._cfg
@@ -147,10 +208,6 @@ function ____exports.objectInfo(resp, size)
         version_id = h["x-amz-version-id"],
         content_range = h["content-range"]
     }
-end
-local function putInfo(resp, size)
-    local h = resp.headers or ({})
-    return {size = size, etag = h.etag, version_id = h["x-amz-version-id"]}
 end
 local function bodyBytes(resp)
     return type(resp.bytes) == "number" and resp.bytes or nil
@@ -362,12 +419,44 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
                 k
             )}
         end
-        if not st:is_reg() then
-            return {err = newError("IOError", ("'" .. p) .. "' is not a regular file", b, k)}
-        end
-        local size = st.size
         local deadline = callDeadline(client, o.timeout)
         local onProgress = o.on_progress
+        if st:is_fifo() or st:is_chr() then
+            local function read()
+                local chunk, readErr = fh:read(STREAM_READ_SIZE)
+                if chunk == nil then
+                    return nil, newError(
+                        "IOError",
+                        (("cannot read '" .. p) .. "': ") .. osError(readErr),
+                        b,
+                        k
+                    )
+                end
+                return chunk, nil
+            end
+            local sresp, sizeOrErr = uploadStream(
+                client,
+                b,
+                k,
+                read,
+                streamOptions(
+                    client,
+                    fn,
+                    o,
+                    headers,
+                    deadline,
+                    onProgress
+                )
+            )
+            if sresp == nil then
+                return {err = sizeOrErr}
+            end
+            return {resp = sresp, size = sizeOrErr}
+        end
+        if not st:is_reg() then
+            return {err = newError("IOError", ("'" .. p) .. "' is not a regular file, a pipe or a device", b, k)}
+        end
+        local size = st.size
         if size >= client._cfg.multipart_threshold then
             local partSize = o.part_size or client._cfg.part_size
             checkRange(
@@ -482,14 +571,25 @@ end
 function ____exports.putObject(client, fn, bucket, key, body, opts)
     local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
-    if type(body) ~= "string" then
-        return argError(fn .. ": body must be a string")
+    if type(body) ~= "string" and type(body) ~= "function" then
+        return argError(fn .. ": body must be a string or a reader function")
     end
     local o = checkOpts(fn, opts, PUT_OPTS)
     local headers = ____exports.requestHeaders(fn, o)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
+    end
+    if type(body) == "function" then
+        return putFromReader(
+            client,
+            fn,
+            b,
+            k,
+            body,
+            o,
+            headers
+        )
     end
     if #body > MAX_SINGLE_PUT then
         return failure(tooLarge("the body", #body, b, k))
@@ -507,6 +607,8 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
     end
     return true, putInfo(resp, #body)
 end
+--- Bytes asked of a pipe at a time.
+STREAM_READ_SIZE = 1024 * 1024
 function ____exports.headObject(client, fn, bucket, key, opts)
     local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)

@@ -45,6 +45,9 @@ function Progress.prototype.____constructor(self, fn, total, counter, base)
     self.last = -1
     self.lastAt = 0
 end
+function Progress.prototype.setTotal(self, total)
+    self.total = total
+end
 function Progress.prototype.report(self, force)
     if self.fn == nil or self.counter == nil then
         return
@@ -54,7 +57,7 @@ function Progress.prototype.report(self, force)
         return
     end
     local done = self.base + self.counter:value()
-    if done > self.total then
+    if self.total ~= nil and done > self.total then
         done = self.total
     end
     if done < self.last or done == self.last and not force then

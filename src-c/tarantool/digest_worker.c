@@ -58,3 +58,23 @@ s3_md5_fd_range(int fd, uint64_t offset, uint64_t size, unsigned char md5[16])
 	}
 	return 0;
 }
+
+static ssize_t
+md5_buffer_in_worker(va_list ap)
+{
+	const void *data = va_arg(ap, const void *);
+	size_t len = va_arg(ap, size_t);
+	unsigned char *md5 = va_arg(ap, unsigned char *);
+	unsigned int out_len = 0;
+	return EVP_Digest(data, len, md5, &out_len, EVP_md5(), NULL) == 1 && out_len == 16 ? 0 : -1;
+}
+
+int
+s3_md5_buffer(const void *data, size_t len, unsigned char md5[16])
+{
+	if (coio_call(md5_buffer_in_worker, data, len, md5) != 0) {
+		errno = ENOMEM;
+		return -1;
+	}
+	return 0;
+}

@@ -541,6 +541,20 @@ lua_md5_fd(lua_State *L)
 	return 1;
 }
 
+/* native.md5_string(s) -> 16-byte digest, computed in a coio worker (s stays referenced by the
+ * Lua stack, and Lua strings never change, so the worker may read it). */
+static int
+lua_md5_string(lua_State *L)
+{
+	size_t len;
+	const char *data = luaL_checklstring(L, 1, &len);
+	unsigned char md5[16];
+	if (s3_md5_buffer(data, len, md5) != 0)
+		return luaL_error(L, "s3.native: md5 failed");
+	lua_pushlstring(L, (const char *)md5, sizeof(md5));
+	return 1;
+}
+
 /* native.xml_text(body, element) -> text of the first such element | nil, why. */
 static int
 lua_xml_text(lua_State *L)
@@ -603,6 +617,8 @@ luaopen_s3_native(lua_State *L)
 	lua_setfield(L, -2, "counter");
 	lua_pushcfunction(L, lua_md5_fd);
 	lua_setfield(L, -2, "md5_fd");
+	lua_pushcfunction(L, lua_md5_string);
+	lua_setfield(L, -2, "md5_string");
 	lua_pushcfunction(L, lua_xml_text);
 	lua_setfield(L, -2, "xml_text");
 	lua_pushcfunction(L, lua_client_new);

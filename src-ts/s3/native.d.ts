@@ -131,6 +131,8 @@ declare module "s3.native" {
     export function counter(this: void): NativeCounter;
     /** Raw MD5 of size bytes of fd at offset, computed in a worker thread (yields). */
     export function md5_fd(this: void, fd: number, offset: number, size: number): LuaMultiReturn<[string, undefined] | [undefined, string]>;
+    /** Raw MD5 of s, computed in a worker thread (yields). */
+    export function md5_string(this: void, s: string): string;
     /** The text of the first element of that name in an XML document (parsed with expat). */
     export function xml_text(this: void, body: string, element: string): LuaMultiReturn<[string, undefined] | [undefined, string]>;
 

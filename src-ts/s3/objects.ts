@@ -8,6 +8,7 @@ import type { Client } from "./client";
 import { MAX_PART_SIZE, MAX_SINGLE_PUT, MIN_PART_SIZE, checkRange } from "./config";
 import { S3Error, newError } from "./errors";
 import { downloadToFd } from "./download";
+import { ChunkSource, StreamOptions, uploadStream } from "./stream_upload";
 import { ProgressFn, Progress, runParts } from "./parts";
 import { failure, perform, Perform, refusedHere } from "./request";
 import { callDeadline, contentMd5, timeLeft, uploadMultipart } from "./upload";
@@ -253,12 +254,28 @@ export function putFromFile(
         if (st === undefined) {
             return { err: newError("IOError", `cannot stat '${p}': ${osError(statErr)}`, b, k) };
         }
-        if (!st.is_reg()) {
-            return { err: newError("IOError", `'${p}' is not a regular file`, b, k) };
-        }
-        const size = st.size;
         const deadline = callDeadline(client, o.get("timeout") as number | undefined);
         const onProgress = o.get("on_progress") as ProgressFn | undefined;
+        if (st.is_fifo() || st.is_chr()) {
+            // A pipe or a device: its length is known only at its end.
+            const read: ChunkSource = () => {
+                const [chunk, readErr] = fh.read(STREAM_READ_SIZE);
+                if (chunk === undefined) {
+                    return $multi(undefined, newError("IOError", `cannot read '${p}': ${osError(readErr)}`, b, k));
+                }
+                return $multi(chunk, undefined);
+            };
+            const [sresp, sizeOrErr] = uploadStream(client, b, k, read,
+                streamOptions(client, fn, o, headers, deadline, onProgress));
+            if (sresp === undefined) {
+                return { err: sizeOrErr as S3Error };
+            }
+            return { resp: sresp, size: sizeOrErr as number };
+        }
+        if (!st.is_reg()) {
+            return { err: newError("IOError", `'${p}' is not a regular file, a pipe or a device`, b, k) };
+        }
+        const size = st.size;
         if (size >= client._cfg.multipart_threshold) {
             const partSize = (o.get("part_size") as number | undefined) ?? client._cfg.part_size;
             checkRange(fn, "opts.part_size", partSize, MIN_PART_SIZE, MAX_PART_SIZE);
@@ -337,14 +354,17 @@ export function putObject(
 ): LuaMultiReturn<[true, PutInfo] | [undefined, S3Error]> {
     const b = bucketArg(client, fn, bucket);
     const k = checkKey(fn, key);
-    if (typeof body !== "string") {
-        return argError(`${fn}: body must be a string`);
+    if (typeof body !== "string" && typeof body !== "function") {
+        return argError(`${fn}: body must be a string or a reader function`);
     }
     const o = checkOpts(fn, opts, PUT_OPTS);
     const headers = requestHeaders(fn, o);
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
         return failure(refused);
+    }
+    if (typeof body === "function") {
+        return putFromReader(client, fn, b, k, body as (this: void) => unknown, o, headers);
     }
     if (body.length > MAX_SINGLE_PUT) {
         return failure(tooLarge("the body", body.length, b, k));
@@ -355,6 +375,47 @@ export function putObject(
         return failure(err);
     }
     return $multi(true as const, putInfo(resp, body.length));
+}
+
+/** Bytes asked of a pipe at a time. */
+const STREAM_READ_SIZE = 1024 * 1024;
+
+function streamOptions(
+    client: Client, fn: string, o: LuaTable<string, unknown>, headers: LuaTable<string, string>,
+    deadline: number | undefined, onProgress: ProgressFn | undefined,
+): StreamOptions {
+    const partSize = (o.get("part_size") as number | undefined) ?? client._cfg.part_size;
+    checkRange(fn, "opts.part_size", partSize, MIN_PART_SIZE, MAX_PART_SIZE);
+    const concurrency = (o.get("concurrency") as number | undefined) ?? client._cfg.concurrency;
+    checkRange(fn, "opts.concurrency", concurrency, 1, undefined);
+    return {
+        headers: headers, threshold: client._cfg.multipart_threshold, partSize: partSize,
+        concurrency: concurrency, deadline: deadline, onProgress: onProgress,
+    };
+}
+
+/**
+ * put(bucket, key, reader): reader() returns the next chunk (a string), nil or "" at the end; a
+ * raise in it stops the upload (aborted) and is re-raised; a non-string is an argument error.
+ */
+function putFromReader(
+    client: Client, fn: string, b: string, k: string, reader: (this: void) => unknown,
+    o: LuaTable<string, unknown>, headers: LuaTable<string, string>,
+): LuaMultiReturn<[true, PutInfo] | [undefined, S3Error]> {
+    const deadline = callDeadline(client, o.get("timeout") as number | undefined);
+    const read: ChunkSource = () => {
+        const chunk = reader();
+        if (chunk !== undefined && typeof chunk !== "string") {
+            return argError(`${fn}: the reader must return strings (or nil at the end), got a ${type(chunk)}`);
+        }
+        return $multi(chunk as string | undefined, undefined);
+    };
+    const [resp, sizeOrErr] = uploadStream(client, b, k, read,
+        streamOptions(client, fn, o, headers, deadline, o.get("on_progress") as ProgressFn | undefined));
+    if (resp === undefined) {
+        return failure(sizeOrErr as S3Error);
+    }
+    return $multi(true as const, putInfo(resp, sizeOrErr as number));
 }
 
 export function headObject(

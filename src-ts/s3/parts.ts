@@ -25,7 +25,8 @@ export function partSizeFor(size: number, wanted: number): number | undefined {
     return partSize <= MAX_PART_SIZE ? partSize : undefined;
 }
 
-export type ProgressFn = (this: void, done: number, total: number) => void;
+/** total is nil while an upload of unknown length runs. */
+export type ProgressFn = (this: void, done: number, total: number | undefined) => void;
 
 /**
  * Calls on_progress at most every PROGRESS_INTERVAL and never with a smaller `done` than before
@@ -38,10 +39,15 @@ export class Progress {
 
     constructor(
         private readonly fn: ProgressFn | undefined,
-        private readonly total: number,
+        private total: number | undefined,
         readonly counter: NativeCounter | undefined,
         private readonly base = 0,
     ) {}
+
+    /** Once a stream of unknown length has ended. */
+    setTotal(total: number): void {
+        this.total = total;
+    }
 
     /** Reports if due; `force` reports now (at the end). Raises what on_progress raises. */
     report(force: boolean): void {
@@ -53,7 +59,7 @@ export class Progress {
             return;
         }
         let done = this.base + this.counter.value();
-        if (done > this.total) {
+        if (this.total !== undefined && done > this.total) {
             done = this.total;
         }
         if (done < this.last || (done === this.last && !force)) {

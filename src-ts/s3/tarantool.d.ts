@@ -36,6 +36,8 @@ declare module "fio" {
         mode: number;
         is_reg(): boolean;
         is_dir(): boolean;
+        is_fifo(): boolean;
+        is_chr(): boolean;
     }
     export interface FioHandle {
         /** The raw OS file descriptor (field `fh` of `struct fio_handle` in 2.6). */
@@ -46,6 +48,8 @@ declare module "fio" {
         fsync(): LuaMultiReturn<[boolean, FioError | undefined]>;
         seek(offset: number, whence: "SEEK_SET" | "SEEK_CUR" | "SEEK_END"): LuaMultiReturn<[number | undefined, FioError | undefined]>;
         truncate(size: number): LuaMultiReturn<[boolean, FioError | undefined]>;
+        /** Up to size bytes ("" at the end); yields (coio). */
+        read(size: number): LuaMultiReturn<[string | undefined, FioError | undefined]>;
     }
     export function open(
         this: void,

@@ -11,7 +11,7 @@ import * as native from "s3.native";
 import type { NativeRequest, NativeResponse } from "s3.native";
 import type { Client } from "./client";
 import { S3Error, newError } from "./errors";
-import { PartFn, Progress, partSizeFor, runParts } from "./parts";
+import { PartFn, Progress, ProgressFn, partSizeFor, runParts } from "./parts";
 import { perform } from "./request";
 
 /** S3's largest object. */
@@ -92,7 +92,7 @@ function uploadPart(this: void, up: Upload, index: number): S3Error | undefined 
  * Aborts the upload, from a fiber of its own: the calling fiber may be cancelled, and a
  * cancelled fiber's requests end at once. Waits for it unless the caller is cancelled.
  */
-function abortUpload(client: Client, bucket: string, key: string, uploadId: string): void {
+export function abortUpload(client: Client, bucket: string, key: string, uploadId: string): void {
     const query = new LuaTable<string, string>();
     query.set("uploadId", uploadId);
     const state = { done: false, cond: fiber.cond() };
@@ -118,7 +118,7 @@ export interface MultipartOptions {
     partSize: number;
     concurrency: number;
     deadline?: number;
-    onProgress?: (this: void, done: number, total: number) => void;
+    onProgress?: ProgressFn;
     /** Returns the file's size now; a change during the upload fails it. */
     currentSize: (this: void) => number | undefined;
 }
@@ -132,17 +132,9 @@ export function uploadMultipart(
         return $multi(undefined, newError("EntityTooLarge",
             `${size} bytes is more than an S3 object holds (5 TiB)`, bucket, key));
     }
-    const query = new LuaTable<string, string>();
-    query.set("uploads", "");
-    const [created, createErr] = perform(client, {
-        method: "POST", bucket: bucket, key: key, query: query, headers: o.headers, timeout: timeLeft(o.deadline),
-    }, bucket, key);
-    if (created === undefined) {
+    const [uploadId, createErr] = createUpload(client, bucket, key, o.headers, o.deadline);
+    if (uploadId === undefined) {
         return $multi(undefined, createErr);
-    }
-    const [uploadId] = native.xml_text(created.body ?? "", "UploadId");
-    if (uploadId === undefined || uploadId === "") {
-        return $multi(undefined, newError("InternalError", "CreateMultipartUpload answered no UploadId", bucket, key));
     }
     const count = math.max(1, math.ceil(size / partSize));
     const up: Upload = {
@@ -162,27 +154,60 @@ export function uploadMultipart(
         }
         return $multi(undefined, failure as S3Error);
     }
-    const parts: string[] = ["<CompleteMultipartUpload>"];
-    for (let i = 0; i < count; i++) {
-        parts.push(`<Part><PartNumber>${i + 1}</PartNumber><ETag>${xmlEscape(up.etags[i])}</ETag></Part>`);
-    }
-    parts.push("</CompleteMultipartUpload>");
-    const completeQuery = new LuaTable<string, string>();
-    completeQuery.set("uploadId", uploadId);
-    const completeHeaders = new LuaTable<string, string>();
-    completeHeaders.set("content-type", "application/xml");
-    const req: NativeRequest = {
-        method: "POST", bucket: bucket, key: key, query: completeQuery, headers: completeHeaders,
-        body: parts.join(""), error_in_body: true, timeout: timeLeft(o.deadline),
-    };
-    const [done, doneErr] = perform(client, req, bucket, key);
+    const [done, doneErr] = completeUpload(client, bucket, key, uploadId, up.etags, o.deadline);
     if (done === undefined) {
-        abortUpload(client, bucket, key, uploadId);
         return $multi(undefined, doneErr);
     }
     const [reportedOk, reportErr] = pcall(() => up.progress.report(true));
     if (!reportedOk) {
         return error(reportErr, 0);
+    }
+    return $multi(done, undefined);
+}
+
+/** CreateMultipartUpload: the upload id, or why there is none. */
+export function createUpload(
+    client: Client, bucket: string, key: string, headers: LuaTable<string, string>, deadline: number | undefined,
+): LuaMultiReturn<[string, undefined] | [undefined, S3Error]> {
+    const query = new LuaTable<string, string>();
+    query.set("uploads", "");
+    const [created, createErr] = perform(client, {
+        method: "POST", bucket: bucket, key: key, query: query, headers: headers, timeout: timeLeft(deadline),
+    }, bucket, key);
+    if (created === undefined) {
+        return $multi(undefined, createErr);
+    }
+    const [uploadId] = native.xml_text(created.body ?? "", "UploadId");
+    if (uploadId === undefined || uploadId === "") {
+        return $multi(undefined, newError("InternalError", "CreateMultipartUpload answered no UploadId", bucket, key));
+    }
+    return $multi(uploadId, undefined);
+}
+
+/**
+ * CompleteMultipartUpload with the parts' ETags (etags[i] is part i + 1); a 200 carrying an
+ * <Error> is an error. On failure the upload is aborted.
+ */
+export function completeUpload(
+    client: Client, bucket: string, key: string, uploadId: string, etags: string[], deadline: number | undefined,
+): LuaMultiReturn<[NativeResponse, undefined] | [undefined, S3Error]> {
+    const parts: string[] = ["<CompleteMultipartUpload>"];
+    for (let i = 0; i < etags.length; i++) {
+        parts.push(`<Part><PartNumber>${i + 1}</PartNumber><ETag>${xmlEscape(etags[i])}</ETag></Part>`);
+    }
+    parts.push("</CompleteMultipartUpload>");
+    const query = new LuaTable<string, string>();
+    query.set("uploadId", uploadId);
+    const headers = new LuaTable<string, string>();
+    headers.set("content-type", "application/xml");
+    const req: NativeRequest = {
+        method: "POST", bucket: bucket, key: key, query: query, headers: headers,
+        body: parts.join(""), error_in_body: true, timeout: timeLeft(deadline),
+    };
+    const [done, doneErr] = perform(client, req, bucket, key);
+    if (done === undefined) {
+        abortUpload(client, bucket, key, uploadId);
+        return $multi(undefined, doneErr);
     }
     // RGW answers an empty <ETag/>: HEAD has the right one, the caller may ask for it.
     const [etag] = native.xml_text(done.body ?? "", "ETag");

@@ -201,4 +201,59 @@ describe('the transfer engine', function()
         local _, herr = client:head(other, 'k')
         assert.are.equal('NotFound', herr.code)
     end)
+
+    for _, size in ipairs({3 * MiB, 4 * PART + 77}) do
+        it('uploads ' .. size .. ' bytes from a FIFO (length unknown), compared by hash', function()
+            local src = h.random_file(dir .. '/fifo-src', size)
+            local fifo = dir .. '/fifo'
+            fio.unlink(fifo)
+            assert.are.equal(0, os.execute(string.format('mkfifo %q', fifo)))
+            -- The writer runs beside us; opening the FIFO for reading waits for it (in a worker).
+            assert.are.equal(0, os.execute(string.format('cat %q > %q &', src, fifo)))
+            local ok, info = client:put_from_file(bucket, 'from fifo', fifo)
+            assert.is_true(ok, tostring(info))
+            assert.are.equal(size, info.size)
+            local head = assert(client:head(bucket, 'from fifo'))
+            assert.are.equal(size, head.size)
+            assert.is_true((client:get_to_file(bucket, 'from fifo', dir .. '/fifo-dst')))
+            assert.are.equal(h.sha256_file(src), h.sha256_file(dir .. '/fifo-dst'))
+        end)
+    end
+
+    it('uploads from a reader function in parts, with progress of unknown total', function()
+        local chunk = string.rep('0123456789abcdef', 4096) -- 64 KiB
+        local n, count = 0, math.ceil((3 * PART + 5) / #chunk)
+        local calls = {}
+        local ok, info = client:put(bucket, 'from reader', function()
+            n = n + 1
+            if n <= count then return chunk end
+        end, {on_progress = function(done, total) table.insert(calls, {done, total}) end})
+        assert.is_true(ok, tostring(info))
+        assert.are.equal(count * #chunk, info.size)
+        assert.matches('%-4"?$', assert(client:head(bucket, 'from reader')).etag)
+        local body = assert(client:get(bucket, 'from reader'))
+        assert.are.equal(string.rep(chunk, count), body)
+        assert.are.same({count * #chunk, count * #chunk}, calls[#calls])
+    end)
+
+    it('puts a short reader stream in one PUT', function()
+        local parts = {'a', 'bc', '', 'def'}
+        local i = 0
+        assert.is_true((client:put(bucket, 'short reader', function() i = i + 1; return parts[i] end)))
+        assert.are.equal('abc', (client:get(bucket, 'short reader')))
+    end)
+
+    it('aborts the upload when the reader raises, and re-raises', function()
+        local n = 0
+        local ok, err = pcall(client.put, client, bucket, 'reader raises', function()
+            n = n + 1
+            if n > 200 then error('reader broke') end
+            return string.rep('x', 64 * 1024)
+        end)
+        assert.is_false(ok)
+        assert.matches('reader broke', tostring(err))
+        assert.are.same({}, wait_no_uploads())
+        local _, herr = client:head(bucket, 'reader raises')
+        assert.are.equal('NotFound', herr.code)
+    end)
 end)

@@ -12,7 +12,7 @@ local real = require('s3.native')
 
 function M.new()
     local f = { clients = {}, requests = {}, script = {} }
-    f.md5_fd, f.xml_text, f.counter = real.md5_fd, real.xml_text, real.counter
+    f.md5_fd, f.md5_string, f.xml_text, f.counter = real.md5_fd, real.md5_string, real.xml_text, real.counter
     f.set_default = function(c) f.default = c end
     f.yield_allowed = true
     f.can_yield = function() return f.yield_allowed end
