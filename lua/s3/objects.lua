@@ -19,6 +19,8 @@ local ____errors = require("s3.errors")
 local newError = ____errors.newError
 local ____download = require("s3.download")
 local downloadToFd = ____download.downloadToFd
+local ____verify = require("s3.verify")
+local verifyDownload = ____verify.verifyDownload
 local ____stream_upload = require("s3.stream_upload")
 local uploadStream = ____stream_upload.uploadStream
 local ____parts = require("s3.parts")
@@ -140,7 +142,9 @@ local GET_TO_FILE_OPTS = ____exports.optTypes(
     "fsync",
     "boolean",
     "on_progress",
-    "function"
+    "function",
+    "verify",
+    "boolean"
 )
 local GET_OPTS = ____exports.optTypes(
     "timeout",
@@ -272,7 +276,7 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
         local i = 0
         while i < 5 and fh == nil do
             tmp = (((p .. ".s3tmp.") .. tostring(getpid())) .. ".") .. randomHex(6)
-            fh, openErr = fio.open(tmp, {"O_WRONLY", "O_CREAT", "O_EXCL"}, 420)
+            fh, openErr = fio.open(tmp, {"O_RDWR", "O_CREAT", "O_EXCL"}, 420)
             if fh == nil and (string.find(
                 osError(openErr),
                 "exists",
@@ -351,6 +355,24 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
         return failure(outcome.err or newError("InternalError", "request failed", b, k))
     end
     local resp = outcome.resp
+    if o.verify == true then
+        local checked, res2 = pcall(function() return verifyDownload(
+            client,
+            b,
+            k,
+            file.fh,
+            resp.bytes,
+            resp.headers.etag,
+            deadline
+        ) end)
+        if not checked or res2 ~= nil then
+            discardTemp(file, tmp)
+            if not checked then
+                return error(res2, 0)
+            end
+            return failure(res2)
+        end
+    end
     local synced, syncErr = unpack(
         o.fsync == false and ({true, nil}) or ({file:fsync()}),
         1,

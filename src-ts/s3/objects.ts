@@ -8,6 +8,7 @@ import type { Client } from "./client";
 import { MAX_PART_SIZE, MAX_SINGLE_PUT, MIN_PART_SIZE, checkRange } from "./config";
 import { S3Error, newError } from "./errors";
 import { downloadToFd } from "./download";
+import { verifyDownload } from "./verify";
 import { ChunkSource, StreamOptions, uploadStream } from "./stream_upload";
 import { ProgressFn, Progress, runParts } from "./parts";
 import { failure, perform, Perform, refusedHere } from "./request";
@@ -58,7 +59,7 @@ export function optTypes(...names: string[]): LuaTable<string, string> {
 }
 const GET_TO_FILE_OPTS = optTypes(
     "timeout", "nonnegative", "headers", "table", "part_size", "integer", "concurrency", "integer", "fsync", "boolean",
-    "on_progress", "function"
+    "on_progress", "function", "verify", "boolean"
 );
 const GET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "range", "string");
 const PUT_OPTS = optTypes(
@@ -164,13 +165,14 @@ export function getToFile(
         return failure(refused);
     }
 
-    // A temporary file beside the target, so that the final rename stays on one file system.
+    // A temporary file beside the target, so that the final rename stays on one file system;
+    // readable too, for verify.
     let tmp = "";
     let fh: fio.FioHandle | undefined;
     let openErr: unknown;
     for (let i = 0; i < 5 && fh === undefined; i++) {
         tmp = `${p}.s3tmp.${getpid()}.${randomHex(6)}`;
-        [fh, openErr] = fio.open(tmp, ["O_WRONLY", "O_CREAT", "O_EXCL"], 0o644);
+        [fh, openErr] = fio.open(tmp, ["O_RDWR", "O_CREAT", "O_EXCL"], 0o644);
         if (fh === undefined && string.find(osError(openErr), "exists", 1, true)[0] === undefined) {
             break;
         }
@@ -213,6 +215,17 @@ export function getToFile(
         return failure(outcome.err ?? newError("InternalError", "request failed", b, k));
     }
     const resp = outcome.resp;
+    if (o.get("verify") === true) {
+        const [checked, res2] = pcall(() => verifyDownload(client, b, k, file.fh, resp.bytes, resp.headers.get("etag"),
+            deadline));
+        if (!checked || res2 !== undefined) {
+            discardTemp(file, tmp);
+            if (!checked) {
+                return error(res2 as unknown as string, 0);
+            }
+            return failure(res2 as S3Error);
+        }
+    }
     // Durable before it takes the target's name; a caller that syncs many files at once may skip it.
     const [synced, syncErr] = o.get("fsync") === false ? [true, undefined] : file.fsync();
     if (!synced) {

@@ -256,4 +256,38 @@ describe('the transfer engine', function()
         local _, herr = client:head(bucket, 'reader raises')
         assert.are.equal('NotFound', herr.code)
     end)
+
+    -- Overwrites the first bytes of the download's temporary file (found beside dst).
+    local function corrupt_temp(dst)
+        local name = h.leftovers(dir, fio.basename(dst) .. '.s3tmp.')[1]
+        local fh = assert(fio.open(dir .. '/' .. name, {'O_WRONLY'}))
+        fh:pwrite('CORRUPTED', 0)
+        fh:close()
+    end
+
+    for _, case in ipairs({{'single-part', 2 * MiB}, {'multipart', 3 * PART + 99}}) do
+        local name, size = case[1], case[2]
+        it('verify = true accepts a good ' .. name .. ' download and catches a corrupted one', function()
+            local src = h.random_file(dir .. '/verify-src', size)
+            assert(client:put_from_file(bucket, 'verify ' .. name, src))
+            local dst = dir .. '/verified'
+            local ok, info = client:get_to_file(bucket, 'verify ' .. name, dst, {verify = true})
+            assert.is_true(ok, tostring(info))
+            assert.are.equal(h.sha256_file(src), h.sha256_file(dst))
+            h.write_file(dst, 'previous content')
+            local corrupted = false
+            local bad, err = client:get_to_file(bucket, 'verify ' .. name, dst, {verify = true,
+                on_progress = function(done, total)
+                    if done == total and not corrupted then
+                        corrupted = true
+                        corrupt_temp(dst)
+                    end
+                end})
+            assert.is_true(corrupted)
+            assert.is_nil(bad)
+            assert.are.equal('BadDigest', err.code)
+            assert.are.equal('previous content', h.read_file(dst))
+            assert.are.same({}, h.leftovers(dir, 'verified.s3tmp'))
+        end)
+    end
 end)
