@@ -19,7 +19,8 @@ struct s3_multi_driver;
 struct s3_multi_driver_stats {
 	uint64_t actions;          /* curl_multi_socket_action calls, with their completions */
 	double busy_seconds;       /* time spent in them */
-	double max_action_seconds; /* the longest one */
+	double max_action_seconds; /* the longest one (wall time) */
+	double max_action_cpu_seconds; /* the most CPU time of the thread one took */
 };
 
 /* The reactor is borrowed: it must outlive the driver. max_connections: connections kept for

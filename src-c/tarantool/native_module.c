@@ -215,7 +215,7 @@ lua_client_stats(lua_State *L)
 	struct s3_client *core = lc->shared->core;
 	struct s3_multi_driver_stats stats;
 	s3_multi_driver_stats(core->driver, &stats);
-	lua_createtable(L, 0, 4);
+	lua_createtable(L, 0, 5);
 	lua_pushinteger(L, core->active_requests);
 	lua_setfield(L, -2, "active_requests");
 	lua_pushnumber(L, (double)stats.actions);
@@ -224,6 +224,8 @@ lua_client_stats(lua_State *L)
 	lua_setfield(L, -2, "loop_busy_seconds");
 	lua_pushnumber(L, stats.max_action_seconds);
 	lua_setfield(L, -2, "loop_max_action_seconds");
+	lua_pushnumber(L, stats.max_action_cpu_seconds);
+	lua_setfield(L, -2, "loop_max_action_cpu_seconds");
 	return 1;
 }
 

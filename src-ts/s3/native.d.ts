@@ -109,6 +109,8 @@ declare module "s3.native" {
         loop_actions: number;
         loop_busy_seconds: number;
         loop_max_action_seconds: number;
+        /** The most CPU time one step took (its wall time above also holds preemption and blocking I/O). */
+        loop_max_action_cpu_seconds: number;
     }
 
     export interface NativeClient {
