@@ -217,6 +217,9 @@ describe('fault suite: the client behind a fault-injecting proxy', function()
         o.verify(ctx, ok, problems, r1)
         if #problems > 0 then
             table.insert(problems, 1, ('(%s, took %.2f s)'):format(case.mode(o), took))
+            local lines = p:command('log').log
+            table.insert(problems, 'the proxy saw:\n      ' ..
+                table.concat(lines, '\n      ', math.max(1, #lines - 7), #lines))
         end
         return problems
     end

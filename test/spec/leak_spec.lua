@@ -97,6 +97,7 @@ describe('leak checks', function()
         cfg.max_connections = 32
         local c = s3.new(cfg)
         assert.are.same({}, (hammer(c, 256, 32))) -- fills the connection cache
+        fiber.sleep(0.1)
         local base = snapshot(c)
         local t0 = clock.monotonic()
         local failures, n = hammer(c, 10000, 32)
@@ -143,6 +144,7 @@ describe('leak checks', function()
         end
         batch(0) -- warm-up
         outcomes = {}
+        fiber.sleep(0.1)
         local base = snapshot(c)
         local t0 = clock.monotonic()
         for no = 1, 500 / BATCH do batch(no) end
