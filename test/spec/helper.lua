@@ -150,6 +150,118 @@ function M.run_child(args, on_output, deadline)
     local status = ph:wait()
     ph:close()
     return table.concat(chunks), status
+
+-- Number of fibers (fiber.info() entries). fiber.info() opens a 2-fd pipe the first time it
+-- runs: call this once before taking an fd baseline.
+function M.fiber_count()
+    local n = 0
+    for _ in pairs(fiber.info()) do n = n + 1 end
+    return n
+end
+
+-- Waits up to `timeout` seconds for cond() to hold, checking every 10 ms; returns its last value.
+function M.wait_until(cond, timeout)
+    local deadline = clock.monotonic() + (timeout or 5)
+    local v = cond()
+    while not v and clock.monotonic() < deadline do
+        fiber.sleep(0.01)
+        v = cond()
+    end
+    return v
+end
+
+-- The fault-injecting proxy (test/fault/proxy.py) in front of `upstream` (default: the test
+-- server), started with popen and stopped by proxy:stop(). It also exits by itself when this
+-- process goes away (it watches its stdin, a pipe we hold).
+--   local p = h.start_proxy({log = path})  -- p.endpoint: 'http://127.0.0.1:PORT'
+--   p:mode('reset after=1000 method=GET count=1')   -- also zeroes the counters
+--   p:stats()   -- {connections, open, requests, methods = {GET = n}, faulted, faults, ...}
+local proxy_mt = {__index = {}}
+
+function proxy_mt.__index:command(line)
+    local socket = require('socket')
+    local json = require('json')
+    if self.control == nil then
+        self.control = assert(socket.tcp_connect('127.0.0.1', self.control_port, 5))
+    end
+    assert(self.control:write(line .. '\n'))
+    local reply = self.control:read('\n', 5)
+    assert(reply ~= nil and reply ~= '', 'fault proxy: no answer to ' .. line)
+    return json.decode(reply)
+end
+
+function proxy_mt.__index:mode(spec)
+    local r = self:command('mode ' .. spec)
+    assert(r.ok, 'fault proxy: ' .. tostring(r.error))
+    return r
+end
+
+function proxy_mt.__index:stats()
+    local r = self:command('stats')
+    assert(r.ok)
+    r.methods = r.methods or {}
+    r.faulted = r.faulted or {}
+    return r
+end
+
+function proxy_mt.__index:log()
+    return table.concat(self:command('log').log, '\n')
+end
+
+function proxy_mt.__index:stop()
+    if self.control ~= nil then
+        pcall(function() self.control:close() end)
+        self.control = nil
+    end
+    if self.ph ~= nil then
+        pcall(function() self.ph:kill() end)
+        pcall(function() self.ph:wait() end)
+        pcall(function() self.ph:close() end)
+        self.ph = nil
+    end
+end
+
+local repo = fio.abspath(fio.dirname(debug.getinfo(1, 'S').source:sub(2)) .. '/../..')
+
+-- popen runs argv[1] without a PATH search.
+local function which(name)
+    for dir in (os.getenv('PATH') or '/usr/bin:/bin'):gmatch('[^:]+') do
+        local path = dir .. '/' .. name
+        if fio.path.exists(path) then return path end
+    end
+    return name
+end
+
+function M.start_proxy(opts)
+    opts = opts or {}
+    local popen = require('popen')
+    local argv = {which('python3'), repo .. '/test/fault/proxy.py', '--exit-on-stdin-eof',
+                  '--upstream', opts.upstream or M.endpoint, '--log', opts.log or '/dev/null'}
+    if opts.rcvbuf ~= nil then
+        table.insert(argv, '--rcvbuf')
+        table.insert(argv, tostring(opts.rcvbuf))
+    end
+    if opts.mode ~= nil then
+        table.insert(argv, '--mode')
+        table.insert(argv, opts.mode)
+    end
+    local ph = assert(popen.new(argv, {stdin = popen.opts.PIPE, stdout = popen.opts.PIPE,
+                                       stderr = popen.opts.PIPE}))
+    local out = ''
+    local deadline = clock.monotonic() + 10
+    while select(2, out:gsub('\n', '')) < 2 and clock.monotonic() < deadline do
+        local chunk = ph:read({timeout = 0.2}) -- nil, err on a timeout
+        if chunk ~= nil then out = out .. chunk end
+        if (chunk == nil or chunk == '') and ph:info().status.state ~= 'alive' then break end
+    end
+    local port, control = out:match('^(%d+)\n(%d+)\n')
+    if port == nil then
+        local err = ph:read({stderr = true, timeout = 0.5}) or ''
+        pcall(function() ph:kill(); ph:wait(); ph:close() end)
+        error('fault proxy did not start: ' .. out .. err)
+    end
+    return setmetatable({ph = ph, port = tonumber(port), control_port = tonumber(control),
+                         endpoint = 'http://127.0.0.1:' .. port}, proxy_mt)
 end
 
 return M
