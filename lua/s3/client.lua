@@ -6,6 +6,12 @@ local function __TS__Class(self)
     c.prototype.constructor = c
     return c
 end
+
+local function __TS__New(target, ...)
+    local instance = setmetatable({}, target.prototype)
+    instance:____constructor(...)
+    return instance
+end
 -- End of Lua Library inline imports
 local ____exports = {}
 local ____self
@@ -47,9 +53,12 @@ end
 ____exports.Client = __TS__Class()
 local Client = ____exports.Client
 Client.name = "Client"
-function Client.prototype.____constructor(self, cfg)
+function Client.prototype.____constructor(self, cfg, existing)
     self._cfg = cfg
-    self._native = native.client_new(nativeConfig(cfg))
+    self._native = existing or native.client_new(nativeConfig(cfg))
+end
+function Client.wrap(existing, cfg)
+    return __TS__New(____exports.Client, cfg, existing)
 end
 function Client.prototype.get_to_file(self, bucket, key, path, opts)
     return getToFile(

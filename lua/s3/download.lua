@@ -52,7 +52,7 @@ local function fetchRange(r, index)
             key = r.key,
             headers = headers,
             sink_fd = r.fd,
-            sink_offset = offset,
+            sink_offset = r.base + offset,
             progress = r.progress.counter,
             timeout = timeLeft(r.deadline)
         },
@@ -85,6 +85,7 @@ end
 --- Fetches the object into fd (from offset 0). Returns the first response, with the object's
 -- size as `bytes` and without its Content-Range.
 function ____exports.downloadToFd(client, bucket, key, fd, o)
+    local base = o.offset or 0
     local headers = copyHeaders(o.headers)
     headers.range = "bytes=0-" .. tostring(o.threshold - 1)
     local first, firstErr = perform(
@@ -95,7 +96,7 @@ function ____exports.downloadToFd(client, bucket, key, fd, o)
             key = key,
             headers = headers,
             sink_fd = fd,
-            sink_offset = 0,
+            sink_offset = base,
             timeout = timeLeft(o.deadline)
         },
         bucket,
@@ -114,7 +115,7 @@ function ____exports.downloadToFd(client, bucket, key, fd, o)
                 key = key,
                 headers = o.headers,
                 sink_fd = fd,
-                sink_offset = 0,
+                sink_offset = base,
                 timeout = timeLeft(o.deadline)
             },
             bucket,
@@ -146,6 +147,7 @@ function ____exports.downloadToFd(client, bucket, key, fd, o)
             return nil, newError("InternalError", "the object has no ETag to fetch its ranges by", bucket, key)
         end
         local r = {
+            base = base,
             client = client,
             bucket = bucket,
             key = key,

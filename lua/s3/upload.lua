@@ -154,7 +154,7 @@ local function uploadPart(up, index)
     local size = math.min(up.partSize, up.size - offset)
     local md5, md5Err = ____exports.contentMd5(
         up.fd,
-        offset,
+        up.base + offset,
         size,
         up.bucket,
         up.key
@@ -176,7 +176,7 @@ local function uploadPart(up, index)
             query = query,
             headers = headers,
             body_fd = up.fd,
-            body_offset = offset,
+            body_offset = up.base + offset,
             body_size = size,
             progress = up.progress.counter,
             timeout = ____exports.timeLeft(up.deadline)
@@ -225,6 +225,7 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
         math.ceil(size / partSize)
     )
     local up = {
+        base = o.offset or 0,
         client = client,
         bucket = bucket,
         key = key,

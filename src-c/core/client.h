@@ -31,7 +31,8 @@ struct s3_client_config {
 	long timeout_ms;               /* whole request; 0: none */
 	long max_connections;          /* connections kept for reuse; 0: libcurl's default. The
 					* Tarantool layer admits at most this many requests at once. */
-	long idle_timeout_s;           /* fail a transfer when no byte moved for this long; 0: never */
+	double idle_timeout_s;         /* fail a transfer when no byte moved for this long; 0: never.
+					* Enforced by whoever waits for requests (fiber_wait.c). */
 	bool verify_peer;
 	const char *ca_file;           /* NULL: system store */
 	const char *proxy;             /* NULL: none (the environment's proxy variables are ignored) */
@@ -55,7 +56,7 @@ struct s3_client {
 	bool verify_peer;
 	long connect_timeout_ms;
 	long timeout_ms;
-	long idle_timeout_s;
+	double idle_timeout_s;
 	time_t clock_offset;           /* server time minus ours, learnt from RequestTimeTooSkewed */
 	struct s3_sigv4_key_cache key_cache;
 	struct s3_reactor reactor;

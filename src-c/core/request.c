@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "curl/curl_easy_s3.h"
 #include "curl/curl_multi_driver.h"
@@ -14,6 +15,14 @@
 /* In-memory bodies up to this size are hashed and signed (about 0.1 ms of SHA-256); larger and
  * streamed ones are sent as UNSIGNED-PAYLOAD so that no long hash runs on the event loop. */
 #define S3_SIGNED_PAYLOAD_MAX (64 * 1024)
+
+static double
+monotonic_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* Headers the request sets itself; a caller's copy would break the signature or the framing. */
 static const char *const reserved_headers[] = {
@@ -336,6 +345,7 @@ s3_request_start(struct s3_request *req, s3_request_done_cb done, void *arg)
 		return -1;
 	}
 	req->state = S3_REQUEST_RUNNING;
+	req->last_activity = monotonic_now();
 	req->client->active_requests++;
 	return 0;
 }
@@ -347,14 +357,26 @@ finish(struct s3_request *req)
 	req->client->active_requests--;
 }
 
+double
+s3_request_idle_seconds(const struct s3_request *req)
+{
+	return monotonic_now() - req->last_activity;
+}
+
 void
 s3_request_abort(struct s3_request *req)
+{
+	s3_request_abort_with(req, S3_ERR_CANCELLED, "the request was cancelled");
+}
+
+void
+s3_request_abort_with(struct s3_request *req, const char *code, const char *message)
 {
 	if (req->state != S3_REQUEST_RUNNING)
 		return;
 	s3_multi_driver_remove(req->client->driver, req->easy);
 	finish(req);
-	fail(req, S3_ERR_CANCELLED, "%s", "the request was cancelled");
+	fail(req, code, "%s", message);
 	if (req->progress != NULL) {
 		*req->progress -= req->progress_added;
 		req->progress_added = 0;
@@ -426,6 +448,14 @@ tls_hint(CURLcode result)
 static void
 settle(struct s3_request *req, CURLcode result)
 {
+	if (result == CURLE_OK && !req->headers_ended) {
+		/* libcurl 7.88 takes a connection closed inside the headers for a complete answer
+		 * (status line, no headers, no body): it is a broken one, worth another attempt. */
+		req->failed = true;
+		s3_error_set(&req->error, S3_ERR_CONNECTION, 0, "%s",
+			     "the connection closed before the end of the response headers");
+		return;
+	}
 	if (result != CURLE_OK) {
 		const char *code = code_for_curl(result);
 		req->failed = true;
@@ -437,11 +467,6 @@ settle(struct s3_request *req, CURLcode result)
 				     req->curl_errbuf[0] != '\0' ? req->curl_errbuf
 								 : curl_easy_strerror(result),
 				     tls_hint(result));
-		} else if (result == CURLE_OPERATION_TIMEDOUT && req->client->idle_timeout_s > 0 &&
-			   strncmp(req->curl_errbuf, "Operation too slow", 18) == 0) {
-			s3_error_set(&req->error, code, 0,
-				     "the connection stalled: no data moved for %ld s (idle_timeout)",
-				     req->client->idle_timeout_s);
 		} else {
 			s3_error_set(&req->error, code, 0, "%s",
 				     req->curl_errbuf[0] != '\0' ? req->curl_errbuf
@@ -502,8 +527,16 @@ s3_request_on_status_line(struct s3_request *req, long status)
 {
 	/* A new response (after 100 Continue, say): what came before belongs to another one. */
 	req->status = status;
+	req->headers_ended = false;
+	req->last_activity = monotonic_now();
 	s3_buf_reset(&req->response_headers);
 	req->n_response_headers = 0;
+}
+
+void
+s3_request_on_headers_end(struct s3_request *req)
+{
+	req->headers_ended = true;
 }
 
 void
@@ -511,6 +544,7 @@ s3_request_on_header(struct s3_request *req, const char *name, size_t name_len, 
 		     size_t value_len)
 {
 	struct s3_buf *h = &req->response_headers;
+	req->last_activity = monotonic_now();
 	if (s3_buf_reserve(h, name_len + value_len + 2) != 0)
 		return; /* a header lost to memory pressure only costs its metadata */
 	for (size_t i = 0; i < name_len; i++)
@@ -532,10 +566,12 @@ int
 s3_request_on_body(struct s3_request *req, const char *data, size_t len)
 {
 	if (req->status < 200 || req->status >= 300) {
+		req->last_activity = monotonic_now();
 		size_t room = S3_ERROR_BODY_MAX - req->error_body.len;
 		return s3_buf_append(&req->error_body, data, len < room ? len : room) == 0 ? 0 : -1;
 	}
 	req->bytes_received += len;
+	req->last_activity = monotonic_now();
 	if (req->progress != NULL) {
 		*req->progress += len;
 		req->progress_added += len;
@@ -558,6 +594,7 @@ void
 s3_request_on_sent(struct s3_request *req, size_t len)
 {
 	req->bytes_sent += len;
+	req->last_activity = monotonic_now();
 	if (req->progress != NULL) {
 		*req->progress += len;
 		req->progress_added += len;

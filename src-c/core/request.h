@@ -50,6 +50,10 @@ int s3_request_start(struct s3_request *req, s3_request_done_cb done, void *arg)
 
 /* Stops a running request at once (no done callback); it ends failed with code Cancelled. */
 void s3_request_abort(struct s3_request *req);
+/* The same, ending it with the given code and message (e.g. Timeout for a stalled transfer). */
+void s3_request_abort_with(struct s3_request *req, const char *code, const char *message);
+/* Seconds since a byte of the request moved either way (header lines, body), or since it started. */
+double s3_request_idle_seconds(const struct s3_request *req);
 
 /* Aborts a running request, then frees everything. */
 void s3_request_free(struct s3_request *req);

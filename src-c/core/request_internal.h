@@ -24,6 +24,8 @@ struct s3_request {
 	void *done_arg;
 
 	long status;                   /* of the response being received, then of the final one */
+	bool headers_ended;
+	double last_activity;          /* CLOCK_MONOTONIC seconds: the last byte that moved */            /* the empty line that ends the headers of that response came */
 	struct s3_buf response_headers;/* "name\0value\0" pairs of the current response */
 	size_t n_response_headers;
 	struct s3_buf error_body;      /* body of a non-2xx response, capped at S3_ERROR_BODY_MAX */
@@ -45,6 +47,8 @@ void s3_request_transfer_done(CURL *easy, CURLcode result, void *private_data);
 
 /* Response parsing, called from the libcurl callbacks in curl/curl_easy_s3.c. */
 void s3_request_on_status_line(struct s3_request *req, long status);
+/* The empty line after the headers of the current response. */
+void s3_request_on_headers_end(struct s3_request *req);
 void s3_request_on_header(struct s3_request *req, const char *name, size_t name_len,
 			  const char *value, size_t value_len);
 /* Returns 0, -1 when the sink failed (req->io_errno set). */

@@ -41,6 +41,10 @@ on_header_line(char *line, size_t size, size_t nmemb, void *userp)
 	size_t end = len;
 	while (end > 0 && (line[end - 1] == '\r' || line[end - 1] == '\n'))
 		end--;
+	if (end == 0) {
+		s3_request_on_headers_end(req);
+		return len;
+	}
 	if (end >= 5 && memcmp(line, "HTTP/", 5) == 0) {
 		const char *space = memchr(line, ' ', end);
 		long status = space != NULL ? strtol(space + 1, NULL, 10) : 0;
@@ -143,12 +147,9 @@ s3_curl_easy_new(struct s3_request *req)
 		curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT_MS, client->connect_timeout_ms);
 	if (req->timeout_ms > 0)
 		curl_easy_setopt(easy, CURLOPT_TIMEOUT_MS, req->timeout_ms);
-	if (client->idle_timeout_s > 0) {
-		/* Dead-connection detection: under 1 byte/s for that long, in either direction, also
-		 * while waiting for the answer. A slow but moving transfer is never cut by it. */
-		curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L);
-		curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, client->idle_timeout_s);
-	}
+	/* No CURLOPT_LOW_SPEED_*: libcurl counts only body bytes (a trickle of headers looks dead)
+	 * and averages over ~5 s (a stall is seen seconds late); the waiting fiber watches each
+	 * request's last byte instead (tarantool/fiber_wait.c). */
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYPEER, client->verify_peer ? 1L : 0L);
 	curl_easy_setopt(easy, CURLOPT_SSL_VERIFYHOST, client->verify_peer ? 2L : 0L);
 	if (client->ca_file != NULL)

@@ -57,8 +57,13 @@ struct lua_State;
 struct s3_tarantool_transfer_opts {
 	size_t size;              /* sizeof(struct s3_tarantool_transfer_opts) */
 	uint64_t offset;          /* where in fd the object starts (get: written, put: read); 0 */
-	double timeout;           /* seconds for the request; 0: the client's */
+	double timeout;           /* seconds for the whole call, retries included; 0: the client's */
 	const char *content_type; /* put only; NULL: none */
+	/* Appended (a caller's older, smaller struct still works: size tells which members it has).
+	 * Called on the calling fiber at most every 100 ms and once at the end with done == total;
+	 * it must not yield. NULL: none. */
+	void (*on_progress)(void *arg, uint64_t done, uint64_t total);
+	void *progress_arg;
 };
 
 /* What head_object tells about an object. Zero-initialize, then set size; strings are cut to fit
@@ -84,13 +89,17 @@ struct s3_tarantool_api {
 						       struct s3_tarantool_error *err);
 	void (*client_unref)(struct s3_tarantool_client *client);
 
-	/* Downloads bucket/key into fd (pwrite from opts->offset on; the fd position is untouched).
-	 * Returns 0 and the byte count in *bytes (may be NULL), or -1 with err filled. */
+	/* Downloads bucket/key into fd (pwrite from opts->offset on; the fd position is untouched)
+	 * through the transfer engine: above the client's multipart_threshold in parallel ranges
+	 * with If-Match on the ETag, each retried alone within the deadline. Returns 0 and the byte
+	 * count in *bytes (may be NULL), or -1 with err filled. */
 	int (*get_to_fd)(struct s3_tarantool_client *client, const char *bucket, const char *key,
 			 int fd, const struct s3_tarantool_transfer_opts *opts, uint64_t *bytes,
 			 struct s3_tarantool_error *err);
-	/* Uploads size bytes of fd (pread from opts->offset on) as bucket/key in one PUT
-	 * (S3 allows up to 5 GiB). Returns 0, or -1 with err filled. */
+	/* Uploads size bytes of fd (pread from opts->offset on) as bucket/key through the transfer
+	 * engine: one PUT below the client's multipart_threshold, else a multipart upload with
+	 * concurrency parts in flight (aborted on failure), each part retried alone within the
+	 * deadline, Content-MD5 on every part. Returns 0, or -1 with err filled. */
 	int (*put_from_fd)(struct s3_tarantool_client *client, const char *bucket, const char *key,
 			   int fd, uint64_t size, const struct s3_tarantool_transfer_opts *opts,
 			   struct s3_tarantool_error *err);

@@ -1,6 +1,7 @@
 #include "capi.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "core/client.h"
 #include "core/request.h"
 #include "highlevel/sink_source.h"
+#include "tarantool/capi_engine.h"
 #include "tarantool/fiber_wait.h"
 #include "tarantool/lua_client.h"
 #include "tarantool/shared_client.h"
@@ -129,7 +131,7 @@ check_call(struct s3_tarantool_client *client, const char *bucket, const char *k
 		problem = "fd must be an open file descriptor";
 	else if (client->core->anonymous && !yields)
 		problem = "an anonymous client has no credentials to presign with";
-	else if (opts != NULL && opts->size < sizeof(struct s3_tarantool_transfer_opts))
+	else if (opts != NULL && opts->size < offsetof(struct s3_tarantool_transfer_opts, on_progress))
 		problem = "opts->size must be sizeof(struct s3_tarantool_transfer_opts)";
 	else if (yields && box_txn())
 		problem = S3_NO_YIELD_MESSAGE;
@@ -164,7 +166,7 @@ run(struct s3_tarantool_client *client, const struct s3_request_spec *spec, uint
 	if (req == NULL) {
 		copy_error(err, &core_err);
 	} else {
-		s3_fiber_wait_request(req);
+		s3_fiber_wait_request(req, client->core->idle_timeout_s);
 		s3_fiber_give_back_connection(client);
 		const struct s3_error *failure = s3_request_error(req);
 		if (failure != NULL) {
@@ -197,13 +199,7 @@ api_get_to_fd(struct s3_tarantool_client *client, const char *bucket, const char
 {
 	if (check_transfer(client, bucket, key, fd, opts, err) != 0)
 		return -1;
-	struct s3_fd_sink sink;
-	s3_fd_sink_init(&sink, fd, opts != NULL ? opts->offset : 0);
-	struct s3_request_spec spec = {
-		.method = "GET", .bucket = bucket, .key = key,
-		.sink = &sink.base, .timeout_ms = timeout_ms(opts),
-	};
-	return run(client, &spec, bytes, NULL, err);
+	return s3_capi_engine_run("get_to_fd", client, bucket, key, fd, 0, opts, bytes, err);
 }
 
 static int
@@ -213,15 +209,7 @@ api_put_from_fd(struct s3_tarantool_client *client, const char *bucket, const ch
 {
 	if (check_transfer(client, bucket, key, fd, opts, err) != 0)
 		return -1;
-	struct s3_fd_source source;
-	s3_fd_source_init(&source, fd, opts != NULL ? opts->offset : 0, size);
-	struct s3_kv content_type = {"content-type", opts != NULL ? opts->content_type : NULL};
-	struct s3_request_spec spec = {
-		.method = "PUT", .bucket = bucket, .key = key,
-		.body = &source.base, .timeout_ms = timeout_ms(opts),
-		.headers = &content_type, .n_headers = content_type.value != NULL ? 1 : 0,
-	};
-	return run(client, &spec, NULL, NULL, err);
+	return s3_capi_engine_run("put_from_fd", client, bucket, key, fd, size, opts, NULL, err);
 }
 
 static void

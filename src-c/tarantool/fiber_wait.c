@@ -1,5 +1,6 @@
 #include "fiber_wait.h"
 
+#include <stdio.h>
 #include <tarantool/module.h>
 
 #include "core/error.h"
@@ -20,17 +21,29 @@ on_request_done(struct s3_request *req, void *arg)
 }
 
 void
-s3_fiber_wait_request(struct s3_request *req)
+s3_fiber_wait_request(struct s3_request *req, double idle_timeout)
 {
 	if (s3_request_start(req, on_request_done, fiber_self()) != 0)
 		return;
+	/* Looks at the request's last byte a few times per idle bound (at least every second). */
+	double check_every = idle_timeout > 0 ? (idle_timeout / 4 < 1.0 ? idle_timeout / 4 : 1.0) : 0;
 	while (s3_request_state(req) != S3_REQUEST_DONE) {
 		if (fiber_is_cancelled()) {
 			s3_request_abort(req);
 			break;
 		}
+		if (idle_timeout > 0 && s3_request_idle_seconds(req) >= idle_timeout) {
+			char message[128];
+			snprintf(message, sizeof(message),
+				 "the connection stalled: no data moved for %g s (idle_timeout)", idle_timeout);
+			s3_request_abort_with(req, S3_ERR_TIMEOUT, message);
+			break;
+		}
 		/* Woken by on_request_done, by fiber_cancel(), or spuriously by someone's wakeup. */
-		fiber_yield();
+		if (check_every > 0)
+			fiber_sleep(check_every);
+		else
+			fiber_yield();
 	}
 }
 

@@ -16,7 +16,9 @@ int s3_fiber_take_connection(struct s3_tarantool_client *client, long *timeout_m
 void s3_fiber_give_back_connection(struct s3_tarantool_client *client);
 
 /* Starts req and yields until it is done. A cancel of the calling fiber aborts the request at once
- * (it then ends with code Cancelled). Must run in a fiber. */
-void s3_fiber_wait_request(struct s3_request *req);
+ * (it then ends with code Cancelled); so does a request during which no byte moved for
+ * idle_timeout seconds (> 0; code Timeout, retryable): dead-connection detection. Must run in a
+ * fiber. */
+void s3_fiber_wait_request(struct s3_request *req, double idle_timeout);
 
 #endif

@@ -9,4 +9,8 @@ struct s3_tarantool_client;
  * holds one); NULL when idx holds neither. Borrowed: take a reference to keep it. */
 struct s3_tarantool_client *s3_lua_client_test(struct lua_State *L, int idx);
 
+/* Pushes a new native client object of L for client (taking a reference), as client_new does:
+ * how the C API hands a client to the Lua transfer engine. */
+void s3_lua_client_push(struct lua_State *L, struct s3_tarantool_client *client);
+
 #endif

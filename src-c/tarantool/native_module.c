@@ -3,7 +3,6 @@
  * loop finishes the transfer; the bytes go between libcurl and a fd or a C buffer, never through Lua.
  */
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,7 +157,7 @@ lua_client_new(lua_State *L)
 		.connect_timeout_ms = seconds_to_ms(opt_number(L, 1, "connect_timeout", 0)),
 		.timeout_ms = seconds_to_ms(opt_number(L, 1, "timeout", 0)),
 		.max_connections = (long)opt_number(L, 1, "max_connections", 0),
-		.idle_timeout_s = (long)ceil(opt_number(L, 1, "idle_timeout", 0)),
+		.idle_timeout_s = opt_number(L, 1, "idle_timeout", 0),
 		.verify_peer = opt_boolean(L, 1, "verify_peer", true),
 		.ca_file = opt_string(L, 1, "ca_file", NULL),
 		.proxy = opt_string(L, 1, "proxy", NULL),
@@ -177,6 +176,45 @@ lua_client_new(lua_State *L)
 	lc->shared = s3_shared_client_new(core, (unsigned)config.max_connections);
 	if (lc->shared == NULL)
 		return luaL_error(L, "s3.native: out of memory");
+	lc->shared->engine = (struct s3_engine_settings){
+		.retries = opt_number(L, 1, "retries", 3),
+		.part_size = opt_number(L, 1, "part_size", 8 * 1024 * 1024),
+		.multipart_threshold = opt_number(L, 1, "multipart_threshold", 16 * 1024 * 1024),
+		.concurrency = opt_number(L, 1, "concurrency", 8),
+		.timeout = opt_number(L, 1, "timeout", 0),
+	};
+	return 1;
+}
+
+void
+s3_lua_client_push(lua_State *L, struct s3_tarantool_client *client)
+{
+	struct lua_client *lc = lua_newuserdata(L, sizeof(*lc));
+	s3_shared_client_ref(client);
+	lc->shared = client;
+	luaL_getmetatable(L, CLIENT_METATABLE);
+	lua_setmetatable(L, -2);
+}
+
+/* client:engine_settings() -> {retries, part_size, multipart_threshold, concurrency, timeout} */
+static int
+lua_client_engine_settings(lua_State *L)
+{
+	struct lua_client *lc = luaL_checkudata(L, 1, CLIENT_METATABLE);
+	if (lc->shared == NULL)
+		return luaL_error(L, "s3.native: the client is closed");
+	const struct s3_engine_settings *e = &lc->shared->engine;
+	lua_createtable(L, 0, 5);
+	lua_pushnumber(L, e->retries);
+	lua_setfield(L, -2, "retries");
+	lua_pushnumber(L, e->part_size);
+	lua_setfield(L, -2, "part_size");
+	lua_pushnumber(L, e->multipart_threshold);
+	lua_setfield(L, -2, "multipart_threshold");
+	lua_pushnumber(L, e->concurrency);
+	lua_setfield(L, -2, "concurrency");
+	lua_pushnumber(L, e->timeout);
+	lua_setfield(L, -2, "timeout");
 	return 1;
 }
 
@@ -422,7 +460,7 @@ lua_client_request(lua_State *L)
 		push_error(L, &err);
 		return 2;
 	}
-	s3_fiber_wait_request(req);
+	s3_fiber_wait_request(req, lc->shared->core->idle_timeout_s);
 	s3_fiber_give_back_connection(lc->shared);
 	const struct s3_error *failure = s3_request_error(req);
 	int results;
@@ -600,6 +638,8 @@ luaopen_s3_native(lua_State *L)
 		lua_setfield(L, -2, "request");
 		lua_pushcfunction(L, lua_client_stats);
 		lua_setfield(L, -2, "stats");
+		lua_pushcfunction(L, lua_client_engine_settings);
+		lua_setfield(L, -2, "engine_settings");
 		lua_pushcfunction(L, lua_client_clock_offset);
 		lua_setfield(L, -2, "clock_offset");
 		lua_pushcfunction(L, lua_client_presign);

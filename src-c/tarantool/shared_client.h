@@ -22,8 +22,19 @@ struct fiber_cond;
 #define S3_SPARE_BUFFERS 16
 #define S3_SPARE_BUFFER_MAX (256 * 1024)
 
+/* What the transfer engine (Lua) needs of a client's configuration, so that the C API can run
+ * the engine on a client whose Lua object is gone. */
+struct s3_engine_settings {
+	double retries;
+	double part_size;
+	double multipart_threshold;
+	double concurrency;
+	double timeout;                /* seconds, 0: none */
+};
+
 struct s3_tarantool_client {
 	struct s3_client *core;
+	struct s3_engine_settings engine;
 	unsigned refs;
 	struct s3_tarantool_client *next_released; /* in the queue of clients to tear down */
 	/* Requests on the wire at most (max_connections), admitted in order of arrival: a request

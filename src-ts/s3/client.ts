@@ -21,9 +21,15 @@ export class Client {
     /** The resolved configuration; not part of the API. */
     readonly _cfg: Config;
 
-    constructor(cfg: Config) {
+    /** `existing`: a native client to use instead of making one (the C API's, see capi_engine). */
+    constructor(cfg: Config, existing?: NativeClient) {
         this._cfg = cfg;
-        this._native = native.client_new(nativeConfig(cfg));
+        this._native = existing ?? native.client_new(nativeConfig(cfg));
+    }
+
+    /** A client over a native client that already exists. */
+    static wrap(this: void, existing: NativeClient, cfg: Config): Client {
+        return new Client(cfg, existing);
     }
 
     get_to_file(bucket: unknown, key: unknown, path: unknown, opts?: unknown) {

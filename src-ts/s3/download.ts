@@ -20,9 +20,12 @@ export interface DownloadOptions {
     onProgress?: ProgressFn;
     /** Before a repeated first request: start the file over. */
     restart: (this: void) => S3Error | undefined;
+    /** Where in fd the object's first byte goes (the C API's opts->offset); 0 by default. */
+    offset?: number;
 }
 
 interface Ranges {
+    base: number;
     client: Client;
     bucket: string;
     key: string;
@@ -60,7 +63,7 @@ function fetchRange(this: void, r: Ranges, index: number): S3Error | undefined {
     headers.set("range", `bytes=${offset}-${last}`);
     headers.set("if-match", r.etag);
     const [resp, err] = perform(r.client, {
-        method: "GET", bucket: r.bucket, key: r.key, headers: headers, sink_fd: r.fd, sink_offset: offset,
+        method: "GET", bucket: r.bucket, key: r.key, headers: headers, sink_fd: r.fd, sink_offset: r.base + offset,
         progress: r.progress.counter, timeout: timeLeft(r.deadline),
     }, r.bucket, r.key);
     if (resp === undefined) {
@@ -84,10 +87,11 @@ function fetchRange(this: void, r: Ranges, index: number): S3Error | undefined {
 export function downloadToFd(
     client: Client, bucket: string, key: string, fd: number, o: DownloadOptions,
 ): LuaMultiReturn<[NativeResponse, undefined] | [undefined, S3Error]> {
+    const base = o.offset ?? 0;
     const headers = copyHeaders(o.headers);
     headers.set("range", `bytes=0-${o.threshold - 1}`);
     const [first, firstErr] = perform(client, {
-        method: "GET", bucket: bucket, key: key, headers: headers, sink_fd: fd, sink_offset: 0,
+        method: "GET", bucket: bucket, key: key, headers: headers, sink_fd: fd, sink_offset: base,
         timeout: timeLeft(o.deadline),
     }, bucket, key, o.restart);
     if (first === undefined) {
@@ -96,7 +100,7 @@ export function downloadToFd(
         }
         // An empty object has no byte 0: ask for it whole.
         const [whole, wholeErr] = perform(client, { method: "GET", bucket: bucket, key: key, headers: o.headers,
-            sink_fd: fd, sink_offset: 0, timeout: timeLeft(o.deadline) }, bucket, key, o.restart);
+            sink_fd: fd, sink_offset: base, timeout: timeLeft(o.deadline) }, bucket, key, o.restart);
         if (whole !== undefined && o.onProgress !== undefined) {
             o.onProgress(whole.bytes, whole.bytes);
         }
@@ -117,7 +121,7 @@ export function downloadToFd(
                 bucket, key));
         }
         const r: Ranges = {
-            client: client, bucket: bucket, key: key, fd: fd, etag: etag, first: first.bytes, total: total,
+            base: base, client: client, bucket: bucket, key: key, fd: fd, etag: etag, first: first.bytes, total: total,
             partSize: o.partSize, headers: o.headers, deadline: o.deadline,
             progress: new Progress(o.onProgress, total, native.counter(), first.bytes),
         };

@@ -17,8 +17,13 @@ declare module "s3.native" {
         connect_timeout: number;
         /** Seconds; 0 means no overall limit. */
         timeout: number;
-        /** Whole seconds (rounded up) under 1 byte/s after which a transfer fails; 0: never. */
+        /** Seconds without a byte moving after which a request fails (Timeout); 0: never. */
         idle_timeout: number;
+        /** The transfer engine's settings, kept for the C API (client:engine_settings()). */
+        retries: number;
+        part_size: number;
+        multipart_threshold: number;
+        concurrency: number;
         max_connections: number;
         verify_peer: boolean;
         ca_file?: string;
@@ -119,6 +124,9 @@ declare module "s3.native" {
         /** Seconds the signing clock runs ahead of the local one (learnt from RequestTimeTooSkewed); sets it when given. */
         clock_offset(seconds?: number): number;
         stats(): NativeStats;
+        /** What the transfer engine needs of the client's configuration (for the C API). */
+        engine_settings(): { retries: number; part_size: number; multipart_threshold: number;
+            concurrency: number; timeout: number };
         /** A presigned URL; never yields. nil, err on what only the C side checks. */
         presign(req: NativePresign): LuaMultiReturn<[string, undefined] | [undefined, NativeError]>;
     }

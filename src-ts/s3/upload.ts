@@ -19,6 +19,7 @@ const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * 1024 * 1024;
 
 /** An upload under way: what its parts need to know. */
 interface Upload {
+    base: number;
     client: Client;
     bucket: string;
     key: string;
@@ -63,7 +64,7 @@ function xmlEscape(s: string): string {
 function uploadPart(this: void, up: Upload, index: number): S3Error | undefined {
     const offset = (index - 1) * up.partSize;
     const size = math.min(up.partSize, up.size - offset);
-    const [md5, md5Err] = contentMd5(up.fd, offset, size, up.bucket, up.key);
+    const [md5, md5Err] = contentMd5(up.fd, up.base + offset, size, up.bucket, up.key);
     if (md5 === undefined) {
         return md5Err;
     }
@@ -74,7 +75,7 @@ function uploadPart(this: void, up: Upload, index: number): S3Error | undefined 
     headers.set("content-md5", md5);
     const [resp, err] = perform(up.client, {
         method: "PUT", bucket: up.bucket, key: up.key, query: query, headers: headers,
-        body_fd: up.fd, body_offset: offset, body_size: size,
+        body_fd: up.fd, body_offset: up.base + offset, body_size: size,
         progress: up.progress.counter, timeout: timeLeft(up.deadline),
     }, up.bucket, up.key);
     if (resp === undefined) {
@@ -121,6 +122,8 @@ export interface MultipartOptions {
     onProgress?: ProgressFn;
     /** Returns the file's size now; a change during the upload fails it. */
     currentSize: (this: void) => number | undefined;
+    /** Where in fd the object's first byte is (the C API's opts->offset); 0 by default. */
+    offset?: number;
 }
 
 /** Uploads size bytes of fd as one object in parts. */
@@ -138,7 +141,7 @@ export function uploadMultipart(
     }
     const count = math.max(1, math.ceil(size / partSize));
     const up: Upload = {
-        client: client, bucket: bucket, key: key, uploadId: uploadId, fd: fd, size: size, partSize: partSize,
+        base: o.offset ?? 0, client: client, bucket: bucket, key: key, uploadId: uploadId, fd: fd, size: size, partSize: partSize,
         etags: [], deadline: o.deadline, progress: new Progress(o.onProgress, size, native.counter()),
     };
     const work: PartFn = (index: number) => uploadPart(up, index);

@@ -3,8 +3,11 @@
  * calls with bad arguments, and a call from a thread that is not Tarantool's TX thread must all
  * fail with a clear error, never crash.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <tarantool/lauxlib.h>
 #include <tarantool/lua.h>
@@ -236,6 +239,77 @@ lua_object_bad_args(lua_State *L)
 	return 1;
 }
 
+struct progress_seen {
+	unsigned calls;
+	uint64_t last_done;
+	uint64_t last_total;
+	int went_back;
+};
+
+static void
+on_progress(void *arg, uint64_t done, uint64_t total)
+{
+	struct progress_seen *seen = arg;
+	if (done < seen->last_done)
+		seen->went_back = 1;
+	seen->calls++;
+	seen->last_done = done;
+	seen->last_total = total;
+}
+
+/* transfer('put' | 'get', bucket, key, path) -> {calls, done, total, went_back, bytes} | nil, err:
+ * the whole file through the default client with a progress callback. */
+static int
+lua_transfer(lua_State *L)
+{
+	const struct s3_tarantool_api *s3 = api(L);
+	const char *direction = luaL_checkstring(L, 1);
+	const char *bucket = luaL_checkstring(L, 2);
+	const char *key = luaL_checkstring(L, 3);
+	const char *path = luaL_checkstring(L, 4);
+	int put = strcmp(direction, "put") == 0;
+	int fd = put ? open(path, O_RDONLY) : open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0)
+		return luaL_error(L, "cannot open %s", path);
+	struct s3_tarantool_error err;
+	struct s3_tarantool_client *client = s3->default_client(&err);
+	struct progress_seen seen = {0};
+	struct s3_tarantool_transfer_opts opts = {
+		.size = sizeof(opts), .on_progress = on_progress, .progress_arg = &seen,
+	};
+	uint64_t bytes = 0;
+	int rc = -1;
+	if (client != NULL) {
+		if (put) {
+			struct stat st;
+			fstat(fd, &st);
+			bytes = (uint64_t)st.st_size;
+			rc = s3->put_from_fd(client, bucket, key, fd, bytes, &opts, &err);
+		} else {
+			rc = s3->get_to_fd(client, bucket, key, fd, &opts, &bytes, &err);
+		}
+		s3->client_unref(client);
+	}
+	close(fd);
+	if (rc != 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "%s: %s", err.code, err.message);
+		return 2;
+	}
+	lua_createtable(L, 0, 5);
+	lua_pushinteger(L, seen.calls);
+	lua_setfield(L, -2, "calls");
+	lua_pushnumber(L, (double)seen.last_done);
+	lua_setfield(L, -2, "done");
+	lua_pushnumber(L, (double)seen.last_total);
+	lua_setfield(L, -2, "total");
+	lua_pushboolean(L, seen.went_back);
+	lua_setfield(L, -2, "went_back");
+	lua_pushnumber(L, (double)bytes);
+	lua_setfield(L, -2, "bytes");
+	return 1;
+}
+
 LUA_API int
 luaopen_capi_probe(lua_State *L)
 {
@@ -254,5 +328,7 @@ luaopen_capi_probe(lua_State *L)
 	lua_setfield(L, -2, "presign");
 	lua_pushcfunction(L, lua_object_bad_args);
 	lua_setfield(L, -2, "object_bad_args");
+	lua_pushcfunction(L, lua_transfer);
+	lua_setfield(L, -2, "transfer");
 	return 1;
 }

@@ -150,6 +150,7 @@ function M.run_child(args, on_output, deadline)
     local status = ph:wait()
     ph:close()
     return table.concat(chunks), status
+end
 
 -- Number of fibers (fiber.info() entries). fiber.info() opens a 2-fd pipe the first time it
 -- runs: call this once before taking an fd baseline.

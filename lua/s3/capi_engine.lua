@@ -1,0 +1,129 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+local ____client = require("s3.client")
+local Client = ____client.Client
+local ____config = require("s3.config")
+local DEFAULTS = ____config.DEFAULTS
+local ____download = require("s3.download")
+local downloadToFd = ____download.downloadToFd
+local ____request = require("s3.request")
+local perform = ____request.perform
+local ____upload = require("s3.upload")
+local callDeadline = ____upload.callDeadline
+local contentMd5 = ____upload.contentMd5
+local timeLeft = ____upload.timeLeft
+local uploadMultipart = ____upload.uploadMultipart
+--- A client over a native client the C API holds, with the settings it was made with.
+local function clientOf(nativeClient)
+    local e = nativeClient:engine_settings()
+    local cfg = {
+        endpoint = "",
+        aws_endpoint = false,
+        region = "",
+        access_key_id = "",
+        secret_access_key = "",
+        addressing = "path",
+        legacy_bucket_names = true,
+        anonymous = false,
+        connect_timeout = DEFAULTS.connect_timeout,
+        timeout = e.timeout,
+        idle_timeout = DEFAULTS.idle_timeout,
+        max_connections = DEFAULTS.max_connections,
+        retries = e.retries,
+        part_size = e.part_size,
+        multipart_threshold = e.multipart_threshold,
+        concurrency = e.concurrency,
+        verify_peer = true
+    }
+    return Client.wrap(nativeClient, cfg)
+end
+local function nativeError(err)
+    return {code = err.code, status = err.status, message = err.message, request_id = err.request_id}
+end
+function ____exports.get_to_fd(nativeClient, bucket, key, fd, o)
+    local client = clientOf(nativeClient)
+    local resp, err = downloadToFd(
+        client,
+        bucket,
+        key,
+        fd,
+        {
+            headers = {},
+            threshold = client._cfg.multipart_threshold,
+            partSize = client._cfg.part_size,
+            concurrency = client._cfg.concurrency,
+            deadline = callDeadline(client, o.timeout),
+            onProgress = o.on_progress,
+            offset = o.offset,
+            restart = function() return nil end
+        }
+    )
+    if resp == nil then
+        return nil, nativeError(err)
+    end
+    return true, resp.bytes
+end
+function ____exports.put_from_fd(nativeClient, bucket, key, fd, size, o)
+    local client = clientOf(nativeClient)
+    local headers = {}
+    if o.content_type ~= nil then
+        headers["content-type"] = o.content_type
+    end
+    local deadline = callDeadline(client, o.timeout)
+    if size >= client._cfg.multipart_threshold then
+        local mresp, merr = uploadMultipart(
+            client,
+            bucket,
+            key,
+            fd,
+            size,
+            {
+                headers = headers,
+                partSize = client._cfg.part_size,
+                concurrency = client._cfg.concurrency,
+                deadline = deadline,
+                onProgress = o.on_progress,
+                offset = o.offset,
+                currentSize = function() return size end
+            }
+        )
+        if mresp == nil then
+            return nil, nativeError(merr)
+        end
+        return true, size
+    end
+    local md5, md5Err = contentMd5(
+        fd,
+        o.offset,
+        size,
+        bucket,
+        key
+    )
+    if md5 == nil then
+        return nil, nativeError(md5Err)
+    end
+    headers["content-md5"] = md5
+    local resp, err = perform(
+        client,
+        {
+            method = "PUT",
+            bucket = bucket,
+            key = key,
+            headers = headers,
+            body_fd = fd,
+            body_offset = o.offset,
+            body_size = size,
+            timeout = timeLeft(deadline)
+        },
+        bucket,
+        key
+    )
+    if resp == nil then
+        return nil, nativeError(err)
+    end
+    if o.on_progress ~= nil then
+        o.on_progress(size, size)
+    end
+    return true, size
+end
+return ____exports
