@@ -8,10 +8,11 @@ local ____download = require("s3.download")
 local downloadToFd = ____download.downloadToFd
 local ____request = require("s3.request")
 local perform = ____request.perform
+local ____deadline = require("s3.deadline")
+local deadlineOf = ____deadline.deadlineOf
+local timeLeft = ____deadline.timeLeft
 local ____upload = require("s3.upload")
-local callDeadline = ____upload.callDeadline
 local contentMd5 = ____upload.contentMd5
-local timeLeft = ____upload.timeLeft
 local uploadMultipart = ____upload.uploadMultipart
 --- A client over a native client the C API holds, with the settings it was made with.
 local function clientOf(nativeClient)
@@ -52,7 +53,7 @@ function ____exports.get_to_fd(nativeClient, bucket, key, fd, o)
             threshold = client._cfg.multipart_threshold,
             partSize = client._cfg.part_size,
             concurrency = client._cfg.concurrency,
-            deadline = callDeadline(client, o.timeout),
+            deadline = deadlineOf(o.timeout, client._cfg.timeout),
             onProgress = o.on_progress,
             offset = o.offset,
             restart = function() return nil end
@@ -69,7 +70,7 @@ function ____exports.put_from_fd(nativeClient, bucket, key, fd, size, o)
     if o.content_type ~= nil then
         headers["content-type"] = o.content_type
     end
-    local deadline = callDeadline(client, o.timeout)
+    local deadline = deadlineOf(o.timeout, client._cfg.timeout)
     if size >= client._cfg.multipart_threshold then
         local mresp, merr = uploadMultipart(
             client,

@@ -1,6 +1,12 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+-- Lua Library inline imports
+local function __TS__New(target, ...)
+    local instance = setmetatable({}, target.prototype)
+    instance:____constructor(...)
+    return instance
+end
+-- End of Lua Library inline imports
 local ____exports = {}
-local fiber = require("fiber")
 local ____config = require("s3.config")
 local MAX_SINGLE_PUT = ____config.MAX_SINGLE_PUT
 local ____deadline = require("s3.deadline")
@@ -17,10 +23,15 @@ local ____request = require("s3.request")
 local failure = ____request.failure
 local perform = ____request.perform
 local refusedHere = ____request.refusedHere
-local ____uploads = require("s3.uploads")
-local abortUpload = ____uploads.abortUpload
-local completeUpload = ____uploads.completeUpload
-local createUpload = ____uploads.createUpload
+local ____parts = require("s3.parts")
+local Progress = ____parts.Progress
+local partSizeFor = ____parts.partSizeFor
+local runParts = ____parts.runParts
+local ____upload = require("s3.upload")
+local abortDetached = ____upload.abortDetached
+local ____multipart = require("s3.multipart")
+local completeUpload = ____multipart.completeUpload
+local createUpload = ____multipart.createUpload
 local ____util = require("s3.util")
 local argError = ____util.argError
 local checkKey = ____util.checkKey
@@ -46,7 +57,6 @@ local MiB = 1024 * 1024
 --- S3's limits for parts: 5 MiB to 5 GiB, at most 10,000 of them.
 local MIN_PART = 5 * MiB
 local MAX_PART = MAX_SINGLE_PUT
-local MAX_PARTS = 10000
 --- ETags as HEAD and listings give them, in quotes (Ceph RGW's CopyObjectResult has none).
 local function quotedEtag(etag)
     if etag == nil or etag == "" or string.sub(etag, 1, 1) == "\"" then
@@ -97,46 +107,6 @@ local function copyPart(plan, n)
     plan.done[n] = {part_number = n, etag = etag}
     return nil
 end
---- A worker fiber: takes part numbers until none is left or something failed.
-local function worker(plan)
-    while plan.err == nil and plan.next <= plan.parts do
-        local n = plan.next
-        plan.next = n + 1
-        local ok, res = pcall(copyPart, plan, n)
-        if not ok then
-            if plan.err == nil then
-                plan.err = newError(
-                    "InternalError",
-                    (("part " .. tostring(n)) .. ": ") .. tostring(res),
-                    plan.bucket,
-                    plan.key
-                )
-            end
-        elseif res ~= nil then
-            if plan.err == nil then
-                plan.err = res
-            end
-        end
-    end
-    plan.running = plan.running - 1
-    plan.cond:broadcast()
-end
---- Raises when the waiting fiber is cancelled (cond:wait does in 3.x; 2.6 may just return).
-local function waitForWorkers(cond)
-    cond:wait()
-    fiber.testcancel()
-end
---- Aborts from a fiber of its own: the caller may be cancelled, where no request can run.
-local function abortDetached(client, b, k, id)
-    abortUpload(
-        client,
-        b,
-        k,
-        id,
-        nil,
-        nil
-    )
-end
 local function multipartCopy(plan, concurrency, headers)
     local id, createErr = createUpload(
         plan.client,
@@ -149,52 +119,23 @@ local function multipartCopy(plan, concurrency, headers)
         return failure(createErr)
     end
     plan.uploadId = id
-    local workers = {}
-    local n = math.min(concurrency, plan.parts)
-    plan.running = n
-    do
-        local i = 0
-        while i < n do
-            workers[#workers + 1] = fiber.create(worker, plan)
-            i = i + 1
-        end
+    local function work(n)
+        return copyPart(plan, n)
     end
-    local cancelled = false
-    while plan.running > 0 do
-        local ok = pcall(waitForWorkers, plan.cond)
-        if not ok then
-            cancelled = true
-            break
+    local ran, failed = pcall(function() return runParts(
+        plan.parts,
+        concurrency,
+        work,
+        __TS__New(Progress, nil, plan.size, nil),
+        plan.bucket,
+        plan.key
+    ) end)
+    if not ran or failed ~= nil then
+        abortDetached(plan.client, plan.bucket, plan.key, id)
+        if not ran then
+            return error(failed, 0)
         end
-    end
-    if cancelled then
-        if plan.err == nil then
-            plan.err = newError("Cancelled", "the fiber was cancelled during a multipart copy", plan.bucket, plan.key)
-        end
-        for ____, w in ipairs(workers) do
-            if w:status() ~= "dead" then
-                pcall(function() return w:cancel() end)
-            end
-        end
-        fiber.create(
-            abortDetached,
-            plan.client,
-            plan.bucket,
-            plan.key,
-            id
-        )
-        return failure(plan.err)
-    end
-    if plan.err ~= nil then
-        abortUpload(
-            plan.client,
-            plan.bucket,
-            plan.key,
-            id,
-            nil,
-            nil
-        )
-        return failure(plan.err)
+        return failure(failed)
     end
     local etag, completeErr = completeUpload(
         plan.client,
@@ -205,14 +146,7 @@ local function multipartCopy(plan, concurrency, headers)
         timeLeft(plan.deadline)
     )
     if etag == nil then
-        abortUpload(
-            plan.client,
-            plan.bucket,
-            plan.key,
-            id,
-            nil,
-            nil
-        )
+        abortDetached(plan.client, plan.bucket, plan.key, id)
         return failure(completeErr)
     end
     return {size = plan.size, etag = etag ~= "" and etag or nil, parts = plan.parts}, nil
@@ -301,9 +235,16 @@ function ____exports.copyObject(client, fn, srcBucket, srcKey, bucket, key, opts
             headers["x-amz-meta-" .. name] = v
         end
     end
-    if math.ceil(size / partSize) > MAX_PARTS then
-        partSize = math.ceil(size / MAX_PARTS / MiB) * MiB
+    local grown = partSizeFor(size, partSize)
+    if grown == nil then
+        return failure(newError(
+            "EntityTooLarge",
+            tostring(size) .. " bytes is more than an S3 object holds (5 TiB)",
+            b,
+            k
+        ))
     end
+    partSize = grown
     local plan = {
         client = client,
         srcBucket = sb,
@@ -316,10 +257,7 @@ function ____exports.copyObject(client, fn, srcBucket, srcKey, bucket, key, opts
         parts = math.ceil(size / partSize),
         uploadId = "",
         deadline = deadline,
-        next = 1,
-        done = {},
-        running = 0,
-        cond = fiber.cond()
+        done = {}
     }
     local info, err = multipartCopy(plan, concurrency, headers)
     if info == nil then

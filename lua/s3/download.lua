@@ -15,8 +15,8 @@ local Progress = ____parts.Progress
 local runParts = ____parts.runParts
 local ____request = require("s3.request")
 local perform = ____request.perform
-local ____upload = require("s3.upload")
-local timeLeft = ____upload.timeLeft
+local ____deadline = require("s3.deadline")
+local timeLeft = ____deadline.timeLeft
 local function copyHeaders(h)
     local out = {}
     for k, v in pairs(h) do

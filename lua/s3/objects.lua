@@ -30,10 +30,11 @@ local ____request = require("s3.request")
 local failure = ____request.failure
 local perform = ____request.perform
 local refusedHere = ____request.refusedHere
+local ____deadline = require("s3.deadline")
+local deadlineOf = ____deadline.deadlineOf
+local timeLeft = ____deadline.timeLeft
 local ____upload = require("s3.upload")
-local callDeadline = ____upload.callDeadline
 local contentMd5 = ____upload.contentMd5
-local timeLeft = ____upload.timeLeft
 local uploadMultipart = ____upload.uploadMultipart
 local ____util = require("s3.util")
 local argError = ____util.argError
@@ -77,7 +78,7 @@ function streamOptions(client, fn, o, headers, deadline, onProgress)
     }
 end
 function putFromReader(client, fn, b, k, reader, o, headers)
-    local deadline = callDeadline(client, o.timeout)
+    local deadline = deadlineOf(o.timeout, client._cfg.timeout)
     local function read()
         local chunk = reader()
         if chunk ~= nil and type(chunk) ~= "string" then
@@ -313,7 +314,7 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
         1,
         nil
     )
-    local deadline = callDeadline(client, o.timeout)
+    local deadline = deadlineOf(o.timeout, client._cfg.timeout)
     local function truncate()
         local ok, e = file:truncate(0)
         if not ok then
@@ -441,7 +442,7 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
                 k
             )}
         end
-        local deadline = callDeadline(client, o.timeout)
+        local deadline = deadlineOf(o.timeout, client._cfg.timeout)
         local onProgress = o.on_progress
         if st:is_fifo() or st:is_chr() then
             local function read()

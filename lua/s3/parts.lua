@@ -121,7 +121,7 @@ function ____exports.runParts(count, concurrency, work, progress, bucket, key)
             end
             for ____, f in ipairs(fibers) do
                 if f:status() ~= "dead" then
-                    f:cancel()
+                    pcall(function() return f:cancel() end)
                 end
             end
         end

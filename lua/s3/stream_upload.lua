@@ -48,11 +48,14 @@ local ____parts = require("s3.parts")
 local Progress = ____parts.Progress
 local ____request = require("s3.request")
 local perform = ____request.perform
+local ____deadline = require("s3.deadline")
+local timeLeft = ____deadline.timeLeft
 local ____upload = require("s3.upload")
-local abortUpload = ____upload.abortUpload
-local completeUpload = ____upload.completeUpload
-local createUpload = ____upload.createUpload
-local timeLeft = ____upload.timeLeft
+local abortDetached = ____upload.abortDetached
+local completedResponse = ____upload.completedResponse
+local ____multipart = require("s3.multipart")
+local completeUpload = ____multipart.completeUpload
+local createUpload = ____multipart.createUpload
 --- Collects chunks into buffers of exactly `size` bytes (the last one shorter).
 local PartBuffer = __TS__Class()
 PartBuffer.name = "PartBuffer"
@@ -122,7 +125,7 @@ local function sendPart(client, bucket, key, uploadId, index, body, o, progress,
             state.failure = err
         end
     else
-        state.etags[index] = resp.headers.etag or ""
+        state.parts[index] = {part_number = index, etag = resp.headers.etag or ""}
     end
     state.running = state.running - 1
     state.cond:signal()
@@ -178,7 +181,7 @@ function ____exports.uploadStream(client, bucket, key, next, o)
         bucket,
         key,
         o.headers,
-        o.deadline
+        timeLeft(o.deadline)
     )
     if uploadId == nil then
         return nil, createErr
@@ -192,7 +195,7 @@ function ____exports.uploadStream(client, bucket, key, next, o)
     local state = {
         running = 0,
         cond = fiber.cond(),
-        etags = {}
+        parts = {}
     }
     local workers = {}
     source:putBack(first)
@@ -242,13 +245,13 @@ function ____exports.uploadStream(client, bucket, key, next, o)
     if not ok or state.failure ~= nil then
         for ____, f in ipairs(workers) do
             if f:status() ~= "dead" then
-                f:cancel()
+                pcall(function() return f:cancel() end)
             end
         end
         while state.running > 0 do
             pcall(fiber.sleep, 0.01)
         end
-        abortUpload(client, bucket, key, uploadId)
+        abortDetached(client, bucket, key, uploadId)
         if not ok then
             if __TS__StringIncludes(
                 tostring(raised),
@@ -260,19 +263,20 @@ function ____exports.uploadStream(client, bucket, key, next, o)
         end
         return nil, state.failure
     end
-    local done, doneErr = completeUpload(
+    local etag, doneErr = completeUpload(
         client,
         bucket,
         key,
         uploadId,
-        state.etags,
-        o.deadline
+        state.parts,
+        timeLeft(o.deadline)
     )
-    if done == nil then
+    if etag == nil then
+        abortDetached(client, bucket, key, uploadId)
         return nil, doneErr
     end
     progress:setTotal(size)
     progress:report(true)
-    return done, size
+    return completedResponse(etag), size
 end
 return ____exports

@@ -7,8 +7,6 @@ local function __TS__New(target, ...)
 end
 -- End of Lua Library inline imports
 local ____exports = {}
-local xmlEscape
-local clock = require("clock")
 local digest = require("digest")
 local fiber = require("fiber")
 local log = require("log")
@@ -19,128 +17,27 @@ local ____parts = require("s3.parts")
 local Progress = ____parts.Progress
 local partSizeFor = ____parts.partSizeFor
 local runParts = ____parts.runParts
+local ____deadline = require("s3.deadline")
+local timeLeft = ____deadline.timeLeft
 local ____request = require("s3.request")
 local perform = ____request.perform
---- What is left of the call's deadline, for the next request (undefined: no deadline).
-function ____exports.timeLeft(deadline)
-    if deadline == nil then
-        return nil
-    end
-    return math.max(
-        0,
-        deadline - clock.monotonic()
-    )
-end
-function xmlEscape(s)
-    local escaped = string.gsub(s, "[&<>]", {["&"] = "&amp;", ["<"] = "&lt;", [">"] = "&gt;"})
-    return escaped
-end
---- Aborts the upload, from a fiber of its own: the calling fiber may be cancelled, and a
--- cancelled fiber's requests end at once. Waits for it unless the caller is cancelled.
-function ____exports.abortUpload(client, bucket, key, uploadId)
-    local query = {}
-    query.uploadId = uploadId
-    local state = {
-        done = false,
-        cond = fiber.cond()
-    }
-    fiber.new(function()
-        local resp, err = perform(client, {
-            method = "DELETE",
-            bucket = bucket,
-            key = key,
-            query = query,
-            timeout = 60
-        }, bucket, key)
-        if resp == nil and err.code ~= "NoSuchUpload" then
-            log.warn(
-                "s3: could not abort multipart upload %s of %s/%s: %s",
-                uploadId,
-                bucket,
-                key,
-                tostring(err)
-            )
-        end
-        state.done = true
-        state.cond:signal()
-    end)
-    while not state.done do
-        local waited = pcall(function() return state.cond:wait(1) end)
-        if not waited then
-            return
-        end
-    end
-end
---- CreateMultipartUpload: the upload id, or why there is none.
-function ____exports.createUpload(client, bucket, key, headers, deadline)
-    local query = {}
-    query.uploads = ""
-    local created, createErr = perform(
-        client,
-        {
-            method = "POST",
-            bucket = bucket,
-            key = key,
-            query = query,
-            headers = headers,
-            timeout = ____exports.timeLeft(deadline)
-        },
-        bucket,
-        key
-    )
-    if created == nil then
-        return nil, createErr
-    end
-    local uploadId = native.xml_text(created.body or "", "UploadId")
-    if uploadId == nil or uploadId == "" then
-        return nil, newError("InternalError", "CreateMultipartUpload answered no UploadId", bucket, key)
-    end
-    return uploadId, nil
-end
---- CompleteMultipartUpload with the parts' ETags (etags[i] is part i + 1); a 200 carrying an
--- <Error> is an error. On failure the upload is aborted.
-function ____exports.completeUpload(client, bucket, key, uploadId, etags, deadline)
-    local parts = {"<CompleteMultipartUpload>"}
-    do
-        local i = 0
-        while i < #etags do
-            parts[#parts + 1] = ((("<Part><PartNumber>" .. tostring(i + 1)) .. "</PartNumber><ETag>") .. xmlEscape(etags[i + 1])) .. "</ETag></Part>"
-            i = i + 1
-        end
-    end
-    parts[#parts + 1] = "</CompleteMultipartUpload>"
-    local query = {}
-    query.uploadId = uploadId
+local ____multipart = require("s3.multipart")
+local abortUpload = ____multipart.abortUpload
+local completeUpload = ____multipart.completeUpload
+local createUpload = ____multipart.createUpload
+--- What a completed multipart upload answers, shaped as a single PUT's answer (the ETag is the
+-- one header the callers read). RGW answers an empty <ETag/>: HEAD has the right one then.
+function ____exports.completedResponse(etag)
     local headers = {}
-    headers["content-type"] = "application/xml"
-    local req = {
-        method = "POST",
-        bucket = bucket,
-        key = key,
-        query = query,
-        headers = headers,
-        body = table.concat(parts, ""),
-        error_in_body = true,
-        timeout = ____exports.timeLeft(deadline)
-    }
-    local done, doneErr = perform(client, req, bucket, key)
-    if done == nil then
-        ____exports.abortUpload(client, bucket, key, uploadId)
-        return nil, doneErr
+    if etag ~= "" then
+        headers.etag = etag
     end
-    local etag = native.xml_text(done.body or "", "ETag")
-    if etag ~= nil and etag ~= "" then
-        done.headers.etag = etag
-    end
-    return done, nil
+    return {status = 200, headers = headers, bytes = 0}
 end
+--- Seconds an abort may take, whatever is left of the call's deadline.
+local ABORT_TIMEOUT = 60
 --- S3's largest object.
 local MAX_OBJECT_SIZE = 5 * 1024 * 1024 * 1024 * 1024
---- The deadline of a call that took `timeout` (the call's, else the client's when > 0).
-function ____exports.callDeadline(client, timeout)
-    local budget = timeout or (client._cfg.timeout > 0 and client._cfg.timeout or nil)
-    return budget ~= nil and clock.monotonic() + budget or nil
-end
 --- Base64 of the MD5 of a range of fd, off the event loop; an IOError when it cannot be read.
 function ____exports.contentMd5(fd, offset, size, bucket, key)
     local md5, why = native.md5_fd(fd, offset, size)
@@ -179,7 +76,7 @@ local function uploadPart(up, index)
             body_offset = up.base + offset,
             body_size = size,
             progress = up.progress.counter,
-            timeout = ____exports.timeLeft(up.deadline)
+            timeout = timeLeft(up.deadline)
         },
         up.bucket,
         up.key
@@ -196,8 +93,44 @@ local function uploadPart(up, index)
             up.key
         )
     end
-    up.etags[index] = etag
+    up.parts[index] = {part_number = index, etag = etag}
     return nil
+end
+--- Aborts the upload from a fiber of its own: the calling fiber may be cancelled, and a cancelled
+-- fiber's requests end at once. Waits for it unless the caller is cancelled, so that by the time
+-- a failed call returns, the upload is gone.
+function ____exports.abortDetached(client, bucket, key, uploadId)
+    local state = {
+        done = false,
+        cond = fiber.cond()
+    }
+    fiber.new(function()
+        local err = abortUpload(
+            client,
+            bucket,
+            key,
+            uploadId,
+            nil,
+            ABORT_TIMEOUT
+        )
+        if err ~= nil and err.code ~= "NoSuchUpload" then
+            log.warn(
+                "s3: could not abort multipart upload %s of %s/%s: %s",
+                uploadId,
+                bucket,
+                key,
+                tostring(err)
+            )
+        end
+        state.done = true
+        state.cond:signal()
+    end)
+    while not state.done do
+        local waited = pcall(function() return state.cond:wait(1) end)
+        if not waited then
+            return
+        end
+    end
 end
 --- Uploads size bytes of fd as one object in parts.
 function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
@@ -210,12 +143,12 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
             key
         )
     end
-    local uploadId, createErr = ____exports.createUpload(
+    local uploadId, createErr = createUpload(
         client,
         bucket,
         key,
         o.headers,
-        o.deadline
+        timeLeft(o.deadline)
     )
     if uploadId == nil then
         return nil, createErr
@@ -233,7 +166,7 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
         fd = fd,
         size = size,
         partSize = partSize,
-        etags = {},
+        parts = {},
         deadline = o.deadline,
         progress = __TS__New(
             Progress,
@@ -269,27 +202,28 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
         )
     end
     if not ran or failure ~= nil then
-        ____exports.abortUpload(client, bucket, key, uploadId)
+        ____exports.abortDetached(client, bucket, key, uploadId)
         if not ran then
             return error(failed, 0)
         end
         return nil, failure
     end
-    local done, doneErr = ____exports.completeUpload(
+    local etag, doneErr = completeUpload(
         client,
         bucket,
         key,
         uploadId,
-        up.etags,
-        o.deadline
+        up.parts,
+        timeLeft(o.deadline)
     )
-    if done == nil then
+    if etag == nil then
+        ____exports.abortDetached(client, bucket, key, uploadId)
         return nil, doneErr
     end
     local reportedOk, reportErr = pcall(function() return up.progress:report(true) end)
     if not reportedOk then
         return error(reportErr, 0)
     end
-    return done, nil
+    return ____exports.completedResponse(etag), nil
 end
 return ____exports

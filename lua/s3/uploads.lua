@@ -1,14 +1,13 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local xmlQuoteEtag
 local ____deadline = require("s3.deadline")
 local deadlineOf = ____deadline.deadlineOf
 local timeLeft = ____deadline.timeLeft
-local ____errors = require("s3.errors")
-local newError = ____errors.newError
 local ____objects = require("s3.objects")
 local bucketArg = ____objects.bucketArg
 local optTypes = ____objects.optTypes
+local ____multipart = require("s3.multipart")
+local abortUpload = ____multipart.abortUpload
 local ____request = require("s3.request")
 local failure = ____request.failure
 local perform = ____request.perform
@@ -19,23 +18,6 @@ local checkKey = ____util.checkKey
 local checkName = ____util.checkName
 local checkOpts = ____util.checkOpts
 local checkStringMap = ____util.checkStringMap
-function xmlQuoteEtag(etag)
-    local s = string.gsub((string.gsub(etag, "&", "&amp;")), "\"", "&quot;")
-    return s
-end
-function ____exports.abortUpload(client, b, k, id, headers, timeout)
-    local query = {}
-    query.uploadId = id
-    local resp, err = perform(client, {
-        method = "DELETE",
-        bucket = b,
-        key = k,
-        query = query,
-        headers = headers,
-        timeout = timeout
-    }, b, k)
-    return resp == nil and err or nil
-end
 local SIMPLE_OPTS = optTypes("timeout", "nonnegative", "headers", "table")
 --- Every unfinished multipart upload of the bucket (under prefix), across pages.
 function ____exports.listMultipartUploads(client, fn, bucket, prefix, opts)
@@ -107,7 +89,7 @@ function ____exports.abortMultipartUpload(client, fn, bucket, key, uploadId, opt
     if refused ~= nil then
         return failure(refused)
     end
-    local err = ____exports.abortUpload(
+    local err = abortUpload(
         client,
         b,
         k,
@@ -119,59 +101,5 @@ function ____exports.abortMultipartUpload(client, fn, bucket, key, uploadId, opt
         return failure(err)
     end
     return true, nil
-end
-function ____exports.createUpload(client, b, k, headers, timeout)
-    local query = {}
-    query.uploads = ""
-    local resp, err = perform(client, {
-        method = "POST",
-        bucket = b,
-        key = k,
-        query = query,
-        headers = headers,
-        timeout = timeout,
-        parse = "create_multipart_upload"
-    }, b, k)
-    if resp == nil then
-        return nil, err
-    end
-    local id = resp.parsed.upload_id
-    if id == nil or id == "" then
-        return nil, newError(
-            "InvalidResponse",
-            "CreateMultipartUpload answered no UploadId",
-            b,
-            k,
-            resp.status
-        )
-    end
-    return id, nil
-end
---- Completes the upload; the ETag S3 gives (empty from Ceph RGW 16, which sends <ETag/>).
-function ____exports.completeUpload(client, b, k, id, parts, timeout)
-    local body = {"<CompleteMultipartUpload>"}
-    for ____, p in ipairs(parts) do
-        body[#body + 1] = ((("<Part><PartNumber>" .. tostring(p.part_number)) .. "</PartNumber><ETag>") .. xmlQuoteEtag(p.etag)) .. "</ETag></Part>"
-    end
-    body[#body + 1] = "</CompleteMultipartUpload>"
-    local query = {}
-    query.uploadId = id
-    local headers = {}
-    headers["content-type"] = "application/xml"
-    local req = {
-        method = "POST",
-        bucket = b,
-        key = k,
-        query = query,
-        headers = headers,
-        body = table.concat(body, ""),
-        timeout = timeout,
-        parse = "complete_multipart_upload"
-    }
-    local resp, err = perform(client, req, b, k)
-    if resp == nil then
-        return nil, err
-    end
-    return resp.parsed.etag or "", nil
 end
 return ____exports

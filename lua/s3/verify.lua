@@ -39,8 +39,8 @@ local ____parts = require("s3.parts")
 local partSizeFor = ____parts.partSizeFor
 local ____request = require("s3.request")
 local perform = ____request.perform
-local ____upload = require("s3.upload")
-local timeLeft = ____upload.timeLeft
+local ____deadline = require("s3.deadline")
+local timeLeft = ____deadline.timeLeft
 local MiB = 1024 * 1024
 local function hexOf(raw)
     local out = {}

@@ -128,13 +128,6 @@ parse_error_body(struct error_parse *p, const char *body, size_t len)
 	return ok && p->is_error_document;
 }
 
-int
-s3_error_document(const char *body, size_t len)
-{
-	struct error_parse p;
-	return parse_error_body(&p, body, len);
-}
-
 void
 s3_error_from_response(struct s3_error *err, long status, const char *body, size_t body_len,
 		       const char *request_id_header)

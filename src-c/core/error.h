@@ -36,9 +36,6 @@ void s3_error_set(struct s3_error *err, const char *code, long status, const cha
 /* Fills err from an S3 error response: the <Error><Code/><Message/><RequestId/></Error> body when
  * there is one (parsed with expat), else a code derived from the status. request_id_header, the
  * x-amz-request-id header, is used when the body has none. */
-/* Whether body is an S3 <Error> document (a 200 can carry one). */
-int s3_error_document(const char *body, size_t len);
-
 void s3_error_from_response(struct s3_error *err, long status, const char *body, size_t body_len,
 			    const char *request_id_header);
 

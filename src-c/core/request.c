@@ -304,7 +304,6 @@ s3_request_new(struct s3_client *client, const struct s3_request_spec *spec, str
 	req->sink = spec->sink;
 	req->timeout_ms = spec->timeout_ms >= 0 ? spec->timeout_ms : client->timeout_ms;
 	req->progress = spec->progress;
-	req->error_in_body = spec->error_in_body;
 
 	struct target t;
 	int rc = build_target(&t, client, spec, spec->query, spec->n_query);
@@ -474,16 +473,8 @@ settle(struct s3_request *req, CURLcode result)
 		}
 		return;
 	}
-	if (req->status >= 200 && req->status < 300) {
-		if (req->error_in_body &&
-		    s3_error_document(req->ok_body_probe.data, req->ok_body_probe.len)) {
-			req->failed = true;
-			s3_error_from_response(&req->error, req->status, req->ok_body_probe.data,
-					       req->ok_body_probe.len,
-					       s3_request_header_find(req, "x-amz-request-id"));
-		}
+	if (req->status >= 200 && req->status < 300)
 		return;
-	}
 	req->failed = true;
 	s3_error_from_response(&req->error, req->status, req->error_body.data, req->error_body.len,
 			       s3_request_header_find(req, "x-amz-request-id"));
@@ -518,7 +509,6 @@ s3_request_free(struct s3_request *req)
 	s3_buf_free(&req->url);
 	s3_buf_free(&req->response_headers);
 	s3_buf_free(&req->error_body);
-	s3_buf_free(&req->ok_body_probe);
 	free(req);
 }
 
@@ -575,11 +565,6 @@ s3_request_on_body(struct s3_request *req, const char *data, size_t len)
 	if (req->progress != NULL) {
 		*req->progress += len;
 		req->progress_added += len;
-	}
-	if (req->error_in_body && req->ok_body_probe.len < S3_ERROR_BODY_MAX) {
-		size_t room = S3_ERROR_BODY_MAX - req->ok_body_probe.len;
-		if (s3_buf_append(&req->ok_body_probe, data, len < room ? len : room) != 0)
-			return -1;
 	}
 	if (req->sink == NULL)
 		return 0;

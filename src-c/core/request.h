@@ -27,8 +27,6 @@ struct s3_request_spec {
 	const char *payload_hash;      /* NULL: SHA-256 of small in-memory bodies, else UNSIGNED-PAYLOAD */
 	uint64_t *progress;            /* NULL, or body bytes moved (sent + received) are added here as
 					* they move, and taken back when the request fails */
-	bool error_in_body;            /* a 2xx whose body is an <Error> document fails (S3 answers
-					* CompleteMultipartUpload and CopyObject that way) */
 };
 
 struct s3_request;

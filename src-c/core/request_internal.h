@@ -33,8 +33,7 @@ struct s3_request {
 	uint64_t bytes_sent;           /* request body bytes handed to libcurl */
 	uint64_t *progress;            /* see s3_request_spec */
 	uint64_t progress_added;       /* what this request added to *progress */
-	bool error_in_body;
-	struct s3_buf ok_body_probe;   /* first bytes of a 2xx body when error_in_body is set */
+
 	uint64_t step;                 /* the driver's step the bytes below were counted in */
 	uint64_t step_bytes;           /* body bytes taken in that step */
 	int io_errno;                  /* errno of a failed sink write or source read */

@@ -12,7 +12,6 @@
 
 #include "core/client.h"
 #include "core/request.h"
-#include "core/xml_text.h"
 #include "curl/curl_multi_driver.h"
 #include "highlevel/sink_source.h"
 #include "reactor/reactor_tarantool.h"
@@ -405,7 +404,6 @@ lua_client_request(lua_State *L)
 		spec.progress = &counter->bytes;
 	}
 	lua_pop(L, 1);
-	spec.error_in_body = opt_boolean(L, 2, "error_in_body", false);
 	spec.query = read_pairs(L, 2, "query", &spec.n_query);
 	spec.headers = read_pairs(L, 2, "headers", &spec.n_headers);
 	const char *parse = opt_string(L, 2, "parse", NULL);
@@ -595,26 +593,6 @@ lua_md5_string(lua_State *L)
 	return 1;
 }
 
-/* native.xml_text(body, element) -> text of the first such element | nil, why. */
-static int
-lua_xml_text(lua_State *L)
-{
-	size_t len;
-	const char *body = luaL_checklstring(L, 1, &len);
-	const char *element = luaL_checkstring(L, 2);
-	struct s3_buf text = S3_BUF_INIT;
-	int rc = s3_xml_first_text(body, len, element, &text);
-	if (rc == 1)
-		lua_pushlstring(L, s3_buf_cstr(&text), text.len);
-	else
-		lua_pushnil(L);
-	s3_buf_free(&text);
-	if (rc == 1)
-		return 1;
-	lua_pushstring(L, rc == 0 ? "no such element" : "not well-formed XML");
-	return 2;
-}
-
 /* native.reap(): tears down the clients let go since the last call into the module. */
 static int
 lua_reap(lua_State *L)
@@ -661,8 +639,6 @@ luaopen_s3_native(lua_State *L)
 	lua_setfield(L, -2, "md5_fd");
 	lua_pushcfunction(L, lua_md5_string);
 	lua_setfield(L, -2, "md5_string");
-	lua_pushcfunction(L, lua_xml_text);
-	lua_setfield(L, -2, "xml_text");
 	lua_pushcfunction(L, lua_client_new);
 	lua_setfield(L, -2, "client_new");
 	lua_pushcfunction(L, lua_set_default);

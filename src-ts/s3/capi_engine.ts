@@ -9,7 +9,8 @@ import { downloadToFd } from "./download";
 import { S3Error } from "./errors";
 import { ProgressFn } from "./parts";
 import { perform } from "./request";
-import { callDeadline, contentMd5, timeLeft, uploadMultipart } from "./upload";
+import { deadlineOf, timeLeft } from "./deadline";
+import { contentMd5, uploadMultipart } from "./upload";
 
 /** What the C side passes: opts->offset, timeout (0: the client's), content_type, progress. */
 interface CapiOptions {
@@ -42,7 +43,7 @@ export function get_to_fd(
     const client = clientOf(nativeClient);
     const [resp, err] = downloadToFd(client, bucket, key, fd, {
         headers: new LuaTable(), threshold: client._cfg.multipart_threshold, partSize: client._cfg.part_size,
-        concurrency: client._cfg.concurrency, deadline: callDeadline(client, o.timeout),
+        concurrency: client._cfg.concurrency, deadline: deadlineOf(o.timeout, client._cfg.timeout),
         onProgress: o.on_progress, offset: o.offset,
         // Ranges are written at their offsets: a repeated first request simply writes over.
         restart: () => undefined,
@@ -61,7 +62,7 @@ export function put_from_fd(
     if (o.content_type !== undefined) {
         headers.set("content-type", o.content_type);
     }
-    const deadline = callDeadline(client, o.timeout);
+    const deadline = deadlineOf(o.timeout, client._cfg.timeout);
     if (size >= client._cfg.multipart_threshold) {
         const [mresp, merr] = uploadMultipart(client, bucket, key, fd, size, {
             headers: headers, partSize: client._cfg.part_size, concurrency: client._cfg.concurrency,

@@ -3,14 +3,15 @@
 // failure or cancel so that no parts are left behind. The bytes never leave the server.
 
 import type { NativeRequest } from "s3.native";
-import * as fiber from "fiber";
 import type { Client } from "./client";
 import { MAX_SINGLE_PUT } from "./config";
 import { deadlineOf, timeLeft } from "./deadline";
 import { S3Error, newError } from "./errors";
 import { bucketArg, objectInfo, optTypes, requestHeaders } from "./objects";
 import { failure, perform, refusedHere } from "./request";
-import { CompletedPart, abortUpload, completeUpload, createUpload } from "./uploads";
+import { PartFn, Progress, partSizeFor, runParts } from "./parts";
+import { abortDetached } from "./upload";
+import { CompletedPart, completeUpload, createUpload } from "./multipart";
 import { argError, checkKey, checkOpts, uriEncodeKey } from "./util";
 
 export interface CopyInfo {
@@ -30,7 +31,6 @@ const MiB = 1024 * 1024;
 /** S3's limits for parts: 5 MiB to 5 GiB, at most 10,000 of them. */
 const MIN_PART = 5 * MiB;
 const MAX_PART = MAX_SINGLE_PUT;
-const MAX_PARTS = 10000;
 
 /** ETags as HEAD and listings give them, in quotes (Ceph RGW's CopyObjectResult has none). */
 function quotedEtag(etag: string | undefined): string | undefined {
@@ -57,12 +57,7 @@ interface Plan {
     parts: number;
     uploadId: string;
     deadline?: number;
-    /** The next part number to take, 1-based. */
-    next: number;
     done: CompletedPart[];
-    err?: S3Error;
-    running: number;
-    cond: fiber.Cond;
 }
 
 /** One UploadPartCopy. */
@@ -94,33 +89,6 @@ function copyPart(plan: Plan, n: number): S3Error | undefined {
     return undefined;
 }
 
-/** A worker fiber: takes part numbers until none is left or something failed. */
-function worker(this: void, plan: Plan): void {
-    while (plan.err === undefined && plan.next <= plan.parts) {
-        const n = plan.next;
-        plan.next = n + 1;
-        const [ok, res] = pcall(copyPart, plan, n);
-        if (!ok) {
-            plan.err ??= newError("InternalError", `part ${n}: ${tostring(res)}`, plan.bucket, plan.key);
-        } else if (res !== undefined) {
-            plan.err ??= res;
-        }
-    }
-    plan.running = plan.running - 1;
-    plan.cond.broadcast();
-}
-
-/** Raises when the waiting fiber is cancelled (cond:wait does in 3.x; 2.6 may just return). */
-function waitForWorkers(this: void, cond: fiber.Cond): void {
-    cond.wait();
-    fiber.testcancel();
-}
-
-/** Aborts from a fiber of its own: the caller may be cancelled, where no request can run. */
-function abortDetached(this: void, client: Client, b: string, k: string, id: string): void {
-    abortUpload(client, b, k, id, undefined, undefined);
-}
-
 function multipartCopy(
     plan: Plan, concurrency: number, headers: LuaTable<string, string>
 ): LuaMultiReturn<[CopyInfo, undefined] | [undefined, S3Error]> {
@@ -129,39 +97,21 @@ function multipartCopy(
         return failure(createErr);
     }
     plan.uploadId = id;
-    const workers: fiber.Fiber[] = [];
-    const n = math.min(concurrency, plan.parts);
-    plan.running = n;
-    for (let i = 0; i < n; i++) {
-        workers.push(fiber.create(worker, plan));
-    }
-    let cancelled = false;
-    while (plan.running > 0) {
-        const [ok] = pcall(waitForWorkers, plan.cond);
-        if (!ok) {
-            cancelled = true;
-            break;
+    // The engine's pool: the first failure stops the rest; a cancel stops the parts in flight.
+    const work: PartFn = (n: number) => copyPart(plan, n);
+    const [ran, failed] = pcall(() => runParts(plan.parts, concurrency, work,
+        new Progress(undefined, plan.size, undefined), plan.bucket, plan.key));
+    if (!ran || failed !== undefined) {
+        abortDetached(plan.client, plan.bucket, plan.key, id);
+        if (!ran) {
+            return error(failed, 0);
         }
-    }
-    if (cancelled) {
-        // Stop the parts in flight (their requests end at once) and drop the upload.
-        plan.err ??= newError("Cancelled", "the fiber was cancelled during a multipart copy", plan.bucket, plan.key);
-        for (const w of workers) {
-            if (w.status() !== "dead") {
-                pcall(() => w.cancel());
-            }
-        }
-        fiber.create(abortDetached, plan.client, plan.bucket, plan.key, id);
-        return failure(plan.err);
-    }
-    if (plan.err !== undefined) {
-        abortUpload(plan.client, plan.bucket, plan.key, id, undefined, undefined);
-        return failure(plan.err);
+        return failure(failed as S3Error);
     }
     const [etag, completeErr] = completeUpload(plan.client, plan.bucket, plan.key, id, plan.done,
         timeLeft(plan.deadline));
     if (etag === undefined) {
-        abortUpload(plan.client, plan.bucket, plan.key, id, undefined, undefined);
+        abortDetached(plan.client, plan.bucket, plan.key, id);
         return failure(completeErr);
     }
     return $multi({ size: plan.size, etag: etag !== "" ? etag : undefined, parts: plan.parts }, undefined);
@@ -236,14 +186,14 @@ export function copyObject(
             headers.set(`x-amz-meta-${name}`, v);
         }
     }
-    if (math.ceil(size / partSize) > MAX_PARTS) {
-        // Whole MiB, so that the part count stays under the limit after rounding.
-        partSize = math.ceil(size / MAX_PARTS / MiB) * MiB;
+    const grown = partSizeFor(size, partSize);
+    if (grown === undefined) {
+        return failure(newError("EntityTooLarge", `${size} bytes is more than an S3 object holds (5 TiB)`, b, k));
     }
+    partSize = grown;
     const plan: Plan = {
         client: client, srcBucket: sb, srcKey: sk, bucket: b, key: k, size: size, etag: src.etag,
-        partSize: partSize, parts: math.ceil(size / partSize), uploadId: "", deadline: deadline, next: 1,
-        done: [], running: 0, cond: fiber.cond(),
+        partSize: partSize, parts: math.ceil(size / partSize), uploadId: "", deadline: deadline, done: [],
     };
     const [info, err] = multipartCopy(plan, concurrency, headers);
     if (info === undefined) {

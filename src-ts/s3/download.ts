@@ -8,7 +8,7 @@ import type { Client } from "./client";
 import { S3Error, newError } from "./errors";
 import { PartFn, Progress, ProgressFn, runParts } from "./parts";
 import { perform } from "./request";
-import { timeLeft } from "./upload";
+import { timeLeft } from "./deadline";
 
 export interface DownloadOptions {
     headers: LuaTable<string, string>;

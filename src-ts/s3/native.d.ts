@@ -50,8 +50,6 @@ declare module "s3.native" {
         timeout?: number;
         /** Body bytes moved are added to it as they move (and taken back when the attempt fails). */
         progress?: NativeCounter;
-        /** A 2xx answer whose body is an <Error> document fails with its code. */
-        error_in_body?: boolean;
         /**
          * Parse a 2xx XML body as it arrives (src-c/core/xml_schema.c) into `parsed`. A 200 whose
          * body is an <Error> document fails with its S3 code; one that is not the expected
@@ -143,8 +141,6 @@ declare module "s3.native" {
     export function md5_fd(this: void, fd: number, offset: number, size: number): LuaMultiReturn<[string, undefined] | [undefined, string]>;
     /** Raw MD5 of s, computed in a worker thread (yields). */
     export function md5_string(this: void, s: string): string;
-    /** The text of the first element of that name in an XML document (parsed with expat). */
-    export function xml_text(this: void, body: string, element: string): LuaMultiReturn<[string, undefined] | [undefined, string]>;
 
     /** False inside a transaction or a box trigger, where no fiber may yield. */
     export function can_yield(this: void): boolean;

@@ -12,7 +12,8 @@ import { verifyDownload } from "./verify";
 import { ChunkSource, StreamOptions, uploadStream } from "./stream_upload";
 import { ProgressFn, Progress, runParts } from "./parts";
 import { failure, perform, Perform, refusedHere } from "./request";
-import { callDeadline, contentMd5, timeLeft, uploadMultipart } from "./upload";
+import { deadlineOf, timeLeft } from "./deadline";
+import { contentMd5, uploadMultipart } from "./upload";
 import {
     argError, checkBucket, checkHeaderValue, checkKey, checkName, checkOpts, checkStringMap, getpid, osError,
     randomHex,
@@ -185,7 +186,7 @@ export function getToFile(
     checkRange(fn, "opts.part_size", partSize, MIN_PART_SIZE, MAX_PART_SIZE);
     const concurrency = (o.get("concurrency") as number | undefined) ?? client._cfg.concurrency;
     checkRange(fn, "opts.concurrency", concurrency, 1, undefined);
-    const deadline = callDeadline(client, o.get("timeout") as number | undefined);
+    const deadline = deadlineOf(o.get("timeout") as number | undefined, client._cfg.timeout);
     // A retry writes the object again from offset 0: drop what the failed attempt wrote
     // (and rewind, should the sink ever write at the file position rather than at an offset).
     const truncate = (): S3Error | undefined => {
@@ -267,7 +268,7 @@ export function putFromFile(
         if (st === undefined) {
             return { err: newError("IOError", `cannot stat '${p}': ${osError(statErr)}`, b, k) };
         }
-        const deadline = callDeadline(client, o.get("timeout") as number | undefined);
+        const deadline = deadlineOf(o.get("timeout") as number | undefined, client._cfg.timeout);
         const onProgress = o.get("on_progress") as ProgressFn | undefined;
         if (st.is_fifo() || st.is_chr()) {
             // A pipe or a device: its length is known only at its end.
@@ -415,7 +416,7 @@ function putFromReader(
     client: Client, fn: string, b: string, k: string, reader: (this: void) => unknown,
     o: LuaTable<string, unknown>, headers: LuaTable<string, string>,
 ): LuaMultiReturn<[true, PutInfo] | [undefined, S3Error]> {
-    const deadline = callDeadline(client, o.get("timeout") as number | undefined);
+    const deadline = deadlineOf(o.get("timeout") as number | undefined, client._cfg.timeout);
     const read: ChunkSource = () => {
         const chunk = reader();
         if (chunk !== undefined && typeof chunk !== "string") {

@@ -135,7 +135,8 @@ export function runParts(
             }
             for (const f of fibers) {
                 if (f.status() !== "dead") {
-                    f.cancel();
+                    // fiber:cancel() raises when the caller is cancelled itself.
+                    pcall(() => f.cancel());
                 }
             }
         }

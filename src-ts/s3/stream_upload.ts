@@ -11,7 +11,9 @@ import type { Client } from "./client";
 import { S3Error, newError } from "./errors";
 import { Progress, ProgressFn } from "./parts";
 import { perform } from "./request";
-import { abortUpload, completeUpload, createUpload, timeLeft } from "./upload";
+import { timeLeft } from "./deadline";
+import { abortDetached, completedResponse } from "./upload";
+import { CompletedPart, completeUpload, createUpload } from "./multipart";
 
 /** Returns the next chunk, "" or undefined at the end; an error ends the upload. */
 export type ChunkSource = (this: void) => LuaMultiReturn<[string | undefined, S3Error | undefined]>;
@@ -75,7 +77,7 @@ interface InFlight {
     running: number;
     failure?: S3Error;
     cond: fiber.Cond;
-    etags: string[];
+    parts: CompletedPart[];
 }
 
 function sendPart(
@@ -96,7 +98,7 @@ function sendPart(
             state.failure = err;
         }
     } else {
-        state.etags[index - 1] = resp.headers.get("etag") ?? "";
+        state.parts[index - 1] = { part_number: index, etag: resp.headers.get("etag") ?? "" };
     }
     state.running = state.running - 1;
     state.cond.signal();
@@ -135,12 +137,12 @@ export function uploadStream(
         progress.report(true);
         return $multi(resp, first.length);
     }
-    const [uploadId, createErr] = createUpload(client, bucket, key, o.headers, o.deadline);
+    const [uploadId, createErr] = createUpload(client, bucket, key, o.headers, timeLeft(o.deadline));
     if (uploadId === undefined) {
         return $multi(undefined, createErr);
     }
     const progress = new Progress(o.onProgress, undefined, native.counter());
-    const state: InFlight = { running: 0, cond: fiber.cond(), etags: [] };
+    const state: InFlight = { running: 0, cond: fiber.cond(), parts: [] };
     const workers: fiber.Fiber[] = [];
     // The first buffer was taken to see whether it all fits in one PUT: cut it into parts too.
     source.putBack(first);
@@ -175,14 +177,15 @@ export function uploadStream(
     if (!ok || state.failure !== undefined) {
         for (const f of workers) {
             if (f.status() !== "dead") {
-                f.cancel();
+                // fiber:cancel() raises when the caller is cancelled itself.
+                pcall(() => f.cancel());
             }
         }
         // The workers end at once once cancelled; wait for them so no fiber outlives the call.
         while (state.running > 0) {
             pcall(fiber.sleep, 0.01);
         }
-        abortUpload(client, bucket, key, uploadId);
+        abortDetached(client, bucket, key, uploadId);
         if (!ok) {
             if (tostring(raised).includes("cancel")) {
                 return $multi(undefined, newError("Cancelled", "the fiber was cancelled", bucket, key));
@@ -191,11 +194,12 @@ export function uploadStream(
         }
         return $multi(undefined, state.failure as S3Error);
     }
-    const [done, doneErr] = completeUpload(client, bucket, key, uploadId, state.etags, o.deadline);
-    if (done === undefined) {
+    const [etag, doneErr] = completeUpload(client, bucket, key, uploadId, state.parts, timeLeft(o.deadline));
+    if (etag === undefined) {
+        abortDetached(client, bucket, key, uploadId);
         return $multi(undefined, doneErr);
     }
     progress.setTotal(size);
     progress.report(true);
-    return $multi(done, size);
+    return $multi(completedResponse(etag), size);
 }

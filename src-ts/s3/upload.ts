@@ -3,16 +3,20 @@
 // thread), CompleteMultipartUpload; any failure, cancel or raise aborts the upload, so that no
 // orphaned parts stay behind and the object is either the old one or the complete new one.
 
-import * as clock from "clock";
 import * as digest from "digest";
 import * as fiber from "fiber";
 import * as log from "log";
 import * as native from "s3.native";
-import type { NativeRequest, NativeResponse } from "s3.native";
+import type { NativeResponse } from "s3.native";
 import type { Client } from "./client";
 import { S3Error, newError } from "./errors";
 import { PartFn, Progress, ProgressFn, partSizeFor, runParts } from "./parts";
+import { timeLeft } from "./deadline";
 import { perform } from "./request";
+import { CompletedPart, abortUpload, completeUpload, createUpload } from "./multipart";
+
+/** Seconds an abort may take, whatever is left of the call's deadline. */
+const ABORT_TIMEOUT = 60;
 
 /** S3's largest object. */
 const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * 1024 * 1024;
@@ -27,23 +31,9 @@ interface Upload {
     fd: number;
     size: number;
     partSize: number;
-    etags: string[];
+    parts: CompletedPart[];
     deadline?: number;
     progress: Progress;
-}
-
-/** The deadline of a call that took `timeout` (the call's, else the client's when > 0). */
-export function callDeadline(client: Client, timeout: number | undefined): number | undefined {
-    const budget = timeout ?? (client._cfg.timeout > 0 ? client._cfg.timeout : undefined);
-    return budget !== undefined ? clock.monotonic() + budget : undefined;
-}
-
-/** What is left of the call's deadline, for the next request (undefined: no deadline). */
-export function timeLeft(deadline: number | undefined): number | undefined {
-    if (deadline === undefined) {
-        return undefined;
-    }
-    return math.max(0, deadline - clock.monotonic());
 }
 
 /** Base64 of the MD5 of a range of fd, off the event loop; an IOError when it cannot be read. */
@@ -54,11 +44,6 @@ export function contentMd5(fd: number, offset: number, size: number, bucket: str
         return $multi(undefined, newError("IOError", `cannot read the file to hash it: ${why}`, bucket, key));
     }
     return $multi(digest.base64_encode(md5, { nowrap: true }), undefined);
-}
-
-function xmlEscape(s: string): string {
-    const [escaped] = string.gsub(s, "[&<>]", { "&": "&amp;", "<": "&lt;", ">": "&gt;" });
-    return escaped;
 }
 
 function uploadPart(this: void, up: Upload, index: number): S3Error | undefined {
@@ -85,22 +70,20 @@ function uploadPart(this: void, up: Upload, index: number): S3Error | undefined 
     if (etag === undefined || etag === "") {
         return newError("InternalError", `the server gave part ${index} no ETag`, up.bucket, up.key);
     }
-    up.etags[index - 1] = etag;
+    up.parts[index - 1] = { part_number: index, etag: etag };
     return undefined;
 }
 
 /**
- * Aborts the upload, from a fiber of its own: the calling fiber may be cancelled, and a
- * cancelled fiber's requests end at once. Waits for it unless the caller is cancelled.
+ * Aborts the upload from a fiber of its own: the calling fiber may be cancelled, and a cancelled
+ * fiber's requests end at once. Waits for it unless the caller is cancelled, so that by the time
+ * a failed call returns, the upload is gone.
  */
-export function abortUpload(client: Client, bucket: string, key: string, uploadId: string): void {
-    const query = new LuaTable<string, string>();
-    query.set("uploadId", uploadId);
+export function abortDetached(client: Client, bucket: string, key: string, uploadId: string): void {
     const state = { done: false, cond: fiber.cond() };
     fiber.create_later((): void => {
-        const [resp, err] = perform(client, { method: "DELETE", bucket: bucket, key: key, query: query, timeout: 60 },
-            bucket, key);
-        if (resp === undefined && err.code !== "NoSuchUpload") {
+        const err = abortUpload(client, bucket, key, uploadId, undefined, ABORT_TIMEOUT);
+        if (err !== undefined && err.code !== "NoSuchUpload") {
             log.warn("s3: could not abort multipart upload %s of %s/%s: %s", uploadId, bucket, key, tostring(err));
         }
         state.done = true;
@@ -135,14 +118,14 @@ export function uploadMultipart(
         return $multi(undefined, newError("EntityTooLarge",
             `${size} bytes is more than an S3 object holds (5 TiB)`, bucket, key));
     }
-    const [uploadId, createErr] = createUpload(client, bucket, key, o.headers, o.deadline);
+    const [uploadId, createErr] = createUpload(client, bucket, key, o.headers, timeLeft(o.deadline));
     if (uploadId === undefined) {
         return $multi(undefined, createErr);
     }
     const count = math.max(1, math.ceil(size / partSize));
     const up: Upload = {
         base: o.offset ?? 0, client: client, bucket: bucket, key: key, uploadId: uploadId, fd: fd, size: size, partSize: partSize,
-        etags: [], deadline: o.deadline, progress: new Progress(o.onProgress, size, native.counter()),
+        parts: [], deadline: o.deadline, progress: new Progress(o.onProgress, size, native.counter()),
     };
     const work: PartFn = (index: number) => uploadPart(up, index);
     const [ran, failed] = pcall(() => runParts(count, o.concurrency, work, up.progress, bucket, key));
@@ -151,71 +134,32 @@ export function uploadMultipart(
         failure = newError("IOError", `the file changed size during the upload (was ${size} bytes)`, bucket, key);
     }
     if (!ran || failure !== undefined) {
-        abortUpload(client, bucket, key, uploadId);
+        abortDetached(client, bucket, key, uploadId);
         if (!ran) {
             return error(failed, 0);
         }
         return $multi(undefined, failure as S3Error);
     }
-    const [done, doneErr] = completeUpload(client, bucket, key, uploadId, up.etags, o.deadline);
-    if (done === undefined) {
+    const [etag, doneErr] = completeUpload(client, bucket, key, uploadId, up.parts, timeLeft(o.deadline));
+    if (etag === undefined) {
+        abortDetached(client, bucket, key, uploadId);
         return $multi(undefined, doneErr);
     }
     const [reportedOk, reportErr] = pcall(() => up.progress.report(true));
     if (!reportedOk) {
         return error(reportErr, 0);
     }
-    return $multi(done, undefined);
-}
-
-/** CreateMultipartUpload: the upload id, or why there is none. */
-export function createUpload(
-    client: Client, bucket: string, key: string, headers: LuaTable<string, string>, deadline: number | undefined,
-): LuaMultiReturn<[string, undefined] | [undefined, S3Error]> {
-    const query = new LuaTable<string, string>();
-    query.set("uploads", "");
-    const [created, createErr] = perform(client, {
-        method: "POST", bucket: bucket, key: key, query: query, headers: headers, timeout: timeLeft(deadline),
-    }, bucket, key);
-    if (created === undefined) {
-        return $multi(undefined, createErr);
-    }
-    const [uploadId] = native.xml_text(created.body ?? "", "UploadId");
-    if (uploadId === undefined || uploadId === "") {
-        return $multi(undefined, newError("InternalError", "CreateMultipartUpload answered no UploadId", bucket, key));
-    }
-    return $multi(uploadId, undefined);
+    return $multi(completedResponse(etag), undefined);
 }
 
 /**
- * CompleteMultipartUpload with the parts' ETags (etags[i] is part i + 1); a 200 carrying an
- * <Error> is an error. On failure the upload is aborted.
+ * What a completed multipart upload answers, shaped as a single PUT's answer (the ETag is the
+ * one header the callers read). RGW answers an empty <ETag/>: HEAD has the right one then.
  */
-export function completeUpload(
-    client: Client, bucket: string, key: string, uploadId: string, etags: string[], deadline: number | undefined,
-): LuaMultiReturn<[NativeResponse, undefined] | [undefined, S3Error]> {
-    const parts: string[] = ["<CompleteMultipartUpload>"];
-    for (let i = 0; i < etags.length; i++) {
-        parts.push(`<Part><PartNumber>${i + 1}</PartNumber><ETag>${xmlEscape(etags[i])}</ETag></Part>`);
-    }
-    parts.push("</CompleteMultipartUpload>");
-    const query = new LuaTable<string, string>();
-    query.set("uploadId", uploadId);
+export function completedResponse(etag: string): NativeResponse {
     const headers = new LuaTable<string, string>();
-    headers.set("content-type", "application/xml");
-    const req: NativeRequest = {
-        method: "POST", bucket: bucket, key: key, query: query, headers: headers,
-        body: parts.join(""), error_in_body: true, timeout: timeLeft(deadline),
-    };
-    const [done, doneErr] = perform(client, req, bucket, key);
-    if (done === undefined) {
-        abortUpload(client, bucket, key, uploadId);
-        return $multi(undefined, doneErr);
+    if (etag !== "") {
+        headers.set("etag", etag);
     }
-    // RGW answers an empty <ETag/>: HEAD has the right one, the caller may ask for it.
-    const [etag] = native.xml_text(done.body ?? "", "ETag");
-    if (etag !== undefined && etag !== "") {
-        done.headers.set("etag", etag);
-    }
-    return $multi(done, undefined);
+    return { status: 200, headers: headers, bytes: 0 };
 }

@@ -7,6 +7,7 @@ import type { Client } from "./client";
 import { deadlineOf, timeLeft } from "./deadline";
 import { S3Error, newError } from "./errors";
 import { bucketArg, optTypes } from "./objects";
+import { abortUpload } from "./multipart";
 import { failure, perform, refusedHere } from "./request";
 import { argError, checkKey, checkName, checkOpts, checkStringMap } from "./util";
 
@@ -91,69 +92,4 @@ export function abortMultipartUpload(
         return failure(err);
     }
     return $multi(true as const, undefined);
-}
-
-// The requests of a multipart upload, for the engines that run one (copy.ts). Arguments are
-// checked by the caller.
-
-export function createUpload(
-    client: Client, b: string, k: string, headers: LuaTable<string, string>, timeout: number | undefined
-): LuaMultiReturn<[string, undefined] | [undefined, S3Error]> {
-    const query = new LuaTable<string, string>();
-    query.set("uploads", "");
-    const [resp, err] = perform(client, { method: "POST", bucket: b, key: k, query: query, headers: headers,
-        timeout: timeout, parse: "create_multipart_upload" }, b, k);
-    if (resp === undefined) {
-        return $multi(undefined, err);
-    }
-    const id = (resp.parsed as { upload_id?: string }).upload_id;
-    if (id === undefined || id === "") {
-        return $multi(undefined, newError("InvalidResponse", "CreateMultipartUpload answered no UploadId", b, k,
-            resp.status));
-    }
-    return $multi(id, undefined);
-}
-
-export interface CompletedPart {
-    part_number: number;
-    etag: string;
-}
-
-/** Completes the upload; the ETag S3 gives (empty from Ceph RGW 16, which sends <ETag/>). */
-export function completeUpload(
-    client: Client, b: string, k: string, id: string, parts: CompletedPart[], timeout: number | undefined
-): LuaMultiReturn<[string, undefined] | [undefined, S3Error]> {
-    const body: string[] = ["<CompleteMultipartUpload>"];
-    for (const p of parts) {
-        // ETags are hex digits in quotes: nothing to escape but the quotes.
-        body.push(`<Part><PartNumber>${p.part_number}</PartNumber><ETag>${xmlQuoteEtag(p.etag)}</ETag></Part>`);
-    }
-    body.push("</CompleteMultipartUpload>");
-    const query = new LuaTable<string, string>();
-    query.set("uploadId", id);
-    const headers = new LuaTable<string, string>();
-    headers.set("content-type", "application/xml");
-    const req: NativeRequest = { method: "POST", bucket: b, key: k, query: query, headers: headers,
-        body: body.join(""), timeout: timeout, parse: "complete_multipart_upload" };
-    const [resp, err] = perform(client, req, b, k);
-    if (resp === undefined) {
-        return $multi(undefined, err);
-    }
-    return $multi((resp.parsed as { etag?: string }).etag ?? "", undefined);
-}
-
-function xmlQuoteEtag(etag: string): string {
-    const [s] = string.gsub(string.gsub(etag, "&", "&amp;")[0], '"', "&quot;");
-    return s;
-}
-
-export function abortUpload(
-    client: Client, b: string, k: string, id: string, headers: LuaTable<string, string> | undefined,
-    timeout: number | undefined
-): S3Error | undefined {
-    const query = new LuaTable<string, string>();
-    query.set("uploadId", id);
-    const [resp, err] = perform(client, { method: "DELETE", bucket: b, key: k, query: query, headers: headers,
-        timeout: timeout }, b, k);
-    return resp === undefined ? err : undefined;
 }

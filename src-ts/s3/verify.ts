@@ -11,7 +11,7 @@ import type { Client } from "./client";
 import { S3Error, newError } from "./errors";
 import { partSizeFor } from "./parts";
 import { perform } from "./request";
-import { timeLeft } from "./upload";
+import { timeLeft } from "./deadline";
 
 const MiB = 1024 * 1024;
 

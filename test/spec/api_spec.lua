@@ -354,7 +354,7 @@ describe('s3 API over a fake native module', function()
             -- The fake answers CreateMultipartUpload without an UploadId.
             local ok, err = s3.put_from_file('bkt', 'big', path, { content_type = 'application/x-snap' })
             assert.is_nil(ok)
-            assert.are.equal('InternalError', err.code)
+            assert.are.equal('InvalidResponse', err.code)
             assert.is_truthy(string.find(err.message, 'UploadId', 1, true), err.message)
             assert.are.equal(1, #native.requests)
             local req = native.requests[1]

@@ -199,6 +199,8 @@ describe('s3 configuration', function()
             secret_access_key = 'S', session_token = 'T', addressing = 'path', connect_timeout = 2.5,
             timeout = 30, idle_timeout = 7, max_connections = 8, verify_peer = false, anonymous = false,
             ca_file = ca_file, proxy = 'http://proxy:3128',
+            -- kept by the native client for the C API's transfer engine
+            retries = 0, part_size = 16 * 1024 * 1024, multipart_threshold = 32 * 1024 * 1024, concurrency = 2,
         }, cfg)
         os.remove(ca_file)
     end)

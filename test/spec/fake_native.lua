@@ -5,14 +5,13 @@ local fio = require('fio')
 
 local M = {}
 
-local MODULES = { 's3', 's3.client', 's3.config', 's3.errors', 's3.objects', 's3.request', 's3.util' }
 
 -- The real module's local helpers (digests, XML, counters) work as they are.
 local real = require('s3.native')
 
 function M.new()
     local f = { clients = {}, requests = {}, script = {} }
-    f.md5_fd, f.md5_string, f.xml_text, f.counter = real.md5_fd, real.md5_string, real.xml_text, real.counter
+    f.md5_fd, f.md5_string, f.counter = real.md5_fd, real.md5_string, real.counter
     f.set_default = function(c) f.default = c end
     f.yield_allowed = true
     f.can_yield = function() return f.yield_allowed end
@@ -46,11 +45,13 @@ function M.load_s3(native)
     return require('s3')
 end
 
+-- Every module of the rock, so that none keeps the native module it was loaded with.
 function M.unload()
-    for _, m in ipairs(MODULES) do
-        package.loaded[m] = nil
+    for name in pairs(package.loaded) do
+        if name == 's3' or name:sub(1, 3) == 's3.' then
+            package.loaded[name] = nil
+        end
     end
-    package.loaded['s3.native'] = nil
 end
 
 return M

@@ -1,0 +1,81 @@
+--[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
+local ____exports = {}
+local xmlQuoteEtag
+local ____errors = require("s3.errors")
+local newError = ____errors.newError
+local ____request = require("s3.request")
+local perform = ____request.perform
+function xmlQuoteEtag(etag)
+    local s = string.gsub((string.gsub(etag, "&", "&amp;")), "\"", "&quot;")
+    return s
+end
+function ____exports.createUpload(client, b, k, headers, timeout)
+    local query = {}
+    query.uploads = ""
+    local resp, err = perform(client, {
+        method = "POST",
+        bucket = b,
+        key = k,
+        query = query,
+        headers = headers,
+        timeout = timeout,
+        parse = "create_multipart_upload"
+    }, b, k)
+    if resp == nil then
+        return nil, err
+    end
+    local ____opt_0 = resp.parsed
+    local id = ____opt_0 and ____opt_0.upload_id
+    if id == nil or id == "" then
+        return nil, newError(
+            "InvalidResponse",
+            "CreateMultipartUpload answered no UploadId",
+            b,
+            k,
+            resp.status
+        )
+    end
+    return id, nil
+end
+--- Completes the upload; the ETag S3 gives (empty from Ceph RGW 16, which sends <ETag/>).
+function ____exports.completeUpload(client, b, k, id, parts, timeout)
+    local body = {"<CompleteMultipartUpload>"}
+    for ____, p in ipairs(parts) do
+        body[#body + 1] = ((("<Part><PartNumber>" .. tostring(p.part_number)) .. "</PartNumber><ETag>") .. xmlQuoteEtag(p.etag)) .. "</ETag></Part>"
+    end
+    body[#body + 1] = "</CompleteMultipartUpload>"
+    local query = {}
+    query.uploadId = id
+    local headers = {}
+    headers["content-type"] = "application/xml"
+    local req = {
+        method = "POST",
+        bucket = b,
+        key = k,
+        query = query,
+        headers = headers,
+        body = table.concat(body, ""),
+        timeout = timeout,
+        parse = "complete_multipart_upload"
+    }
+    local resp, err = perform(client, req, b, k)
+    if resp == nil then
+        return nil, err
+    end
+    local ____opt_2 = resp.parsed
+    return ____opt_2 and ____opt_2.etag or "", nil
+end
+function ____exports.abortUpload(client, b, k, id, headers, timeout)
+    local query = {}
+    query.uploadId = id
+    local resp, err = perform(client, {
+        method = "DELETE",
+        bucket = b,
+        key = k,
+        query = query,
+        headers = headers,
+        timeout = timeout
+    }, b, k)
+    return resp == nil and err or nil
+end
+return ____exports
