@@ -51,6 +51,7 @@ local function fetchRange(r, index)
             bucket = r.bucket,
             key = r.key,
             headers = headers,
+            query = r.query,
             sink_fd = r.fd,
             sink_offset = r.base + offset,
             progress = r.progress.counter,
@@ -95,6 +96,7 @@ function ____exports.downloadToFd(client, bucket, key, fd, o)
             bucket = bucket,
             key = key,
             headers = headers,
+            query = o.query,
             sink_fd = fd,
             sink_offset = base,
             timeout = timeLeft(o.deadline)
@@ -114,6 +116,7 @@ function ____exports.downloadToFd(client, bucket, key, fd, o)
                 bucket = bucket,
                 key = key,
                 headers = o.headers,
+                query = o.query,
                 sink_fd = fd,
                 sink_offset = base,
                 timeout = timeLeft(o.deadline)
@@ -157,6 +160,7 @@ function ____exports.downloadToFd(client, bucket, key, fd, o)
             total = total,
             partSize = o.partSize,
             headers = o.headers,
+            query = o.query,
             deadline = o.deadline,
             progress = __TS__New(
                 Progress,

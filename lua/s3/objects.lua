@@ -145,7 +145,15 @@ local GET_TO_FILE_OPTS = ____exports.optTypes(
     "on_progress",
     "function",
     "verify",
-    "boolean"
+    "boolean",
+    "if_match",
+    "string",
+    "if_none_match",
+    "string",
+    "if_modified_since",
+    "any",
+    "version_id",
+    "string"
 )
 local GET_OPTS = ____exports.optTypes(
     "timeout",
@@ -153,6 +161,14 @@ local GET_OPTS = ____exports.optTypes(
     "headers",
     "table",
     "range",
+    "string",
+    "if_match",
+    "string",
+    "if_none_match",
+    "string",
+    "if_modified_since",
+    "any",
+    "version_id",
     "string"
 )
 local PUT_OPTS = ____exports.optTypes(
@@ -169,9 +185,35 @@ local PUT_OPTS = ____exports.optTypes(
     "concurrency",
     "integer",
     "on_progress",
-    "function"
+    "function",
+    "if_match",
+    "string",
+    "if_none_match",
+    "string"
 )
 local SIMPLE_OPTS = ____exports.optTypes("timeout", "nonnegative", "headers", "table")
+local HEAD_OPTS = ____exports.optTypes(
+    "timeout",
+    "nonnegative",
+    "headers",
+    "table",
+    "if_match",
+    "string",
+    "if_none_match",
+    "string",
+    "if_modified_since",
+    "any",
+    "version_id",
+    "string"
+)
+local DELETE_OPTS = ____exports.optTypes(
+    "timeout",
+    "nonnegative",
+    "headers",
+    "table",
+    "version_id",
+    "string"
+)
 local CREATE_BUCKET_OPTS = ____exports.optTypes(
     "timeout",
     "nonnegative",
@@ -180,9 +222,50 @@ local CREATE_BUCKET_OPTS = ____exports.optTypes(
     "location_constraint",
     "string"
 )
---- opts.headers plus, for uploads, content_type and metadata as x-amz-meta-*.
+--- An HTTP date for If-Modified-Since: given as one, or as a Unix time in seconds.
+local function httpDate(fn, v)
+    if type(v) == "number" and v == v and v >= 0 then
+        return os.date(
+            "!%a, %d %b %Y %H:%M:%S GMT",
+            math.floor(v)
+        )
+    end
+    if type(v) == "string" then
+        return checkHeaderValue(fn, "opts.if_modified_since", v)
+    end
+    return argError(fn .. ": opts.if_modified_since must be an HTTP date string or a Unix time in seconds")
+end
+--- The conditions of a request: if_match, if_none_match, if_modified_since.
+local function conditionHeaders(fn, o, headers)
+    local ifMatch = o.if_match
+    if ifMatch ~= nil then
+        headers["if-match"] = checkHeaderValue(fn, "opts.if_match", ifMatch)
+    end
+    local ifNoneMatch = o.if_none_match
+    if ifNoneMatch ~= nil then
+        headers["if-none-match"] = checkHeaderValue(fn, "opts.if_none_match", ifNoneMatch)
+    end
+    local since = o.if_modified_since
+    if since ~= nil then
+        headers["if-modified-since"] = httpDate(fn, since)
+    end
+end
+--- ?versionId= of opts.version_id, or nil.
+function ____exports.versionQuery(fn, o)
+    local version = o.version_id
+    if version == nil then
+        return nil
+    end
+    if version == "" then
+        return argError(fn .. ": opts.version_id must not be empty")
+    end
+    local q = {}
+    q.versionId = version
+    return q
+end
 function ____exports.requestHeaders(fn, o)
     local headers = checkStringMap(fn, "opts.headers", o.headers, false)
+    conditionHeaders(fn, o, headers)
     local contentType = o.content_type
     if contentType ~= nil then
         headers["content-type"] = checkHeaderValue(fn, "opts.content_type", contentType)
@@ -266,6 +349,8 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
     local p = checkName(fn, "path", path)
     local o = checkOpts(fn, opts, GET_TO_FILE_OPTS)
     local headers = checkStringMap(fn, "opts.headers", o.headers, false)
+    conditionHeaders(fn, o, headers)
+    local version = ____exports.versionQuery(fn, o)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
@@ -341,6 +426,7 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
                 concurrency = concurrency,
                 deadline = deadline,
                 restart = truncate,
+                query = version,
                 onProgress = o.on_progress
             }
         )
@@ -578,13 +664,19 @@ function ____exports.getObject(client, fn, bucket, key, opts)
     if refused ~= nil then
         return failure(refused)
     end
-    local resp, err = perform(client, {
-        method = "GET",
-        bucket = b,
-        key = k,
-        headers = headers,
-        timeout = o.timeout
-    }, b, k)
+    local resp, err = perform(
+        client,
+        {
+            method = "GET",
+            bucket = b,
+            key = k,
+            headers = headers,
+            query = ____exports.versionQuery(fn, o),
+            timeout = o.timeout
+        },
+        b,
+        k
+    )
     if resp == nil then
         return failure(err)
     end
@@ -635,19 +727,25 @@ STREAM_READ_SIZE = 1024 * 1024
 function ____exports.headObject(client, fn, bucket, key, opts)
     local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
-    local o = checkOpts(fn, opts, SIMPLE_OPTS)
+    local o = checkOpts(fn, opts, HEAD_OPTS)
     local headers = ____exports.requestHeaders(fn, o)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
     end
-    local resp, err = perform(client, {
-        method = "HEAD",
-        bucket = b,
-        key = k,
-        headers = headers,
-        timeout = o.timeout
-    }, b, k)
+    local resp, err = perform(
+        client,
+        {
+            method = "HEAD",
+            bucket = b,
+            key = k,
+            headers = headers,
+            query = ____exports.versionQuery(fn, o),
+            timeout = o.timeout
+        },
+        b,
+        k
+    )
     if resp == nil then
         return failure(err)
     end
@@ -655,7 +753,7 @@ function ____exports.headObject(client, fn, bucket, key, opts)
 end
 --- DELETE of an object or, without a key, of a bucket.
 local function deleteResource(client, fn, b, k, opts)
-    local o = checkOpts(fn, opts, SIMPLE_OPTS)
+    local o = checkOpts(fn, opts, k ~= nil and DELETE_OPTS or SIMPLE_OPTS)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
@@ -667,6 +765,7 @@ local function deleteResource(client, fn, b, k, opts)
             bucket = b,
             key = k,
             headers = ____exports.requestHeaders(fn, o),
+            query = ____exports.versionQuery(fn, o),
             timeout = o.timeout
         },
         b,

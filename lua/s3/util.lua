@@ -147,6 +147,9 @@ function ____exports.hasType(v, want)
     if want == "nonnegative" then
         return ____exports.isFiniteNumber(v) and v >= 0
     end
+    if want == "any" then
+        return true
+    end
     return type(v) == want
 end
 function ____exports.typeName(want)

@@ -29,6 +29,7 @@ code_for_status(long status)
 {
 	switch (status) {
 	case 301: return "PermanentRedirect";
+	case 304: return "NotModified";
 	case 307: return "TemporaryRedirect";
 	case 400: return "BadRequest";
 	case 403: return "AccessDenied";

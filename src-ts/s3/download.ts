@@ -22,6 +22,8 @@ export interface DownloadOptions {
     restart: (this: void) => S3Error | undefined;
     /** Where in fd the object's first byte goes (the C API's opts->offset); 0 by default. */
     offset?: number;
+    /** Query parameters of every request (versionId). */
+    query?: LuaTable<string, string>;
 }
 
 interface Ranges {
@@ -35,6 +37,7 @@ interface Ranges {
     total: number;
     partSize: number;
     headers: LuaTable<string, string>;
+    query?: LuaTable<string, string>;
     deadline?: number;
     progress: Progress;
 }
@@ -63,7 +66,8 @@ function fetchRange(this: void, r: Ranges, index: number): S3Error | undefined {
     headers.set("range", `bytes=${offset}-${last}`);
     headers.set("if-match", r.etag);
     const [resp, err] = perform(r.client, {
-        method: "GET", bucket: r.bucket, key: r.key, headers: headers, sink_fd: r.fd, sink_offset: r.base + offset,
+        method: "GET", bucket: r.bucket, key: r.key, headers: headers, query: r.query, sink_fd: r.fd,
+        sink_offset: r.base + offset,
         progress: r.progress.counter, timeout: timeLeft(r.deadline),
     }, r.bucket, r.key);
     if (resp === undefined) {
@@ -91,7 +95,7 @@ export function downloadToFd(
     const headers = copyHeaders(o.headers);
     headers.set("range", `bytes=0-${o.threshold - 1}`);
     const [first, firstErr] = perform(client, {
-        method: "GET", bucket: bucket, key: key, headers: headers, sink_fd: fd, sink_offset: base,
+        method: "GET", bucket: bucket, key: key, headers: headers, query: o.query, sink_fd: fd, sink_offset: base,
         timeout: timeLeft(o.deadline),
     }, bucket, key, o.restart);
     if (first === undefined) {
@@ -100,6 +104,7 @@ export function downloadToFd(
         }
         // An empty object has no byte 0: ask for it whole.
         const [whole, wholeErr] = perform(client, { method: "GET", bucket: bucket, key: key, headers: o.headers,
+            query: o.query,
             sink_fd: fd, sink_offset: base, timeout: timeLeft(o.deadline) }, bucket, key, o.restart);
         if (whole !== undefined && o.onProgress !== undefined) {
             o.onProgress(whole.bytes, whole.bytes);
@@ -122,7 +127,7 @@ export function downloadToFd(
         }
         const r: Ranges = {
             base: base, client: client, bucket: bucket, key: key, fd: fd, etag: etag, first: first.bytes, total: total,
-            partSize: o.partSize, headers: o.headers, deadline: o.deadline,
+            partSize: o.partSize, headers: o.headers, query: o.query, deadline: o.deadline,
             progress: new Progress(o.onProgress, total, native.counter(), first.bytes),
         };
         const [reportedOk, reportErr] = pcall(() => r.progress.report(true));

@@ -60,19 +60,67 @@ export function optTypes(...names: string[]): LuaTable<string, string> {
 }
 const GET_TO_FILE_OPTS = optTypes(
     "timeout", "nonnegative", "headers", "table", "part_size", "integer", "concurrency", "integer", "fsync", "boolean",
-    "on_progress", "function", "verify", "boolean"
+    "on_progress", "function", "verify", "boolean",
+    "if_match", "string", "if_none_match", "string", "if_modified_since", "any", "version_id", "string"
 );
-const GET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "range", "string");
+const GET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "range", "string",
+    "if_match", "string", "if_none_match", "string", "if_modified_since", "any", "version_id", "string");
 const PUT_OPTS = optTypes(
     "timeout", "nonnegative", "headers", "table", "content_type", "string", "metadata", "table",
-    "part_size", "integer", "concurrency", "integer", "on_progress", "function"
+    "part_size", "integer", "concurrency", "integer", "on_progress", "function",
+    "if_match", "string", "if_none_match", "string"
 );
 const SIMPLE_OPTS = optTypes("timeout", "nonnegative", "headers", "table");
+const HEAD_OPTS = optTypes("timeout", "nonnegative", "headers", "table",
+    "if_match", "string", "if_none_match", "string", "if_modified_since", "any", "version_id", "string");
+const DELETE_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "version_id", "string");
 const CREATE_BUCKET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "location_constraint", "string");
 
 /** opts.headers plus, for uploads, content_type and metadata as x-amz-meta-*. */
+/** An HTTP date for If-Modified-Since: given as one, or as a Unix time in seconds. */
+function httpDate(fn: string, v: unknown): string {
+    if (typeof v === "number" && v === v && v >= 0) {
+        return os.date("!%a, %d %b %Y %H:%M:%S GMT", math.floor(v)) as string;
+    }
+    if (typeof v === "string") {
+        return checkHeaderValue(fn, "opts.if_modified_since", v);
+    }
+    return argError(`${fn}: opts.if_modified_since must be an HTTP date string or a Unix time in seconds`);
+}
+
+/** The conditions of a request: if_match, if_none_match, if_modified_since. */
+function conditionHeaders(fn: string, o: LuaTable<string, unknown>, headers: LuaTable<string, string>): void {
+    const ifMatch = o.get("if_match") as string | undefined;
+    if (ifMatch !== undefined) {
+        headers.set("if-match", checkHeaderValue(fn, "opts.if_match", ifMatch));
+    }
+    const ifNoneMatch = o.get("if_none_match") as string | undefined;
+    if (ifNoneMatch !== undefined) {
+        headers.set("if-none-match", checkHeaderValue(fn, "opts.if_none_match", ifNoneMatch));
+    }
+    const since = o.get("if_modified_since");
+    if (since !== undefined) {
+        headers.set("if-modified-since", httpDate(fn, since));
+    }
+}
+
+/** ?versionId= of opts.version_id, or nil. */
+export function versionQuery(fn: string, o: LuaTable<string, unknown>): LuaTable<string, string> | undefined {
+    const version = o.get("version_id") as string | undefined;
+    if (version === undefined) {
+        return undefined;
+    }
+    if (version === "") {
+        return argError(`${fn}: opts.version_id must not be empty`);
+    }
+    const q = new LuaTable<string, string>();
+    q.set("versionId", version);
+    return q;
+}
+
 export function requestHeaders(fn: string, o: LuaTable<string, unknown>): LuaTable<string, string> {
     const headers = checkStringMap(fn, "opts.headers", o.get("headers"), false);
+    conditionHeaders(fn, o, headers);
     const contentType = o.get("content_type") as string | undefined;
     if (contentType !== undefined) {
         headers.set("content-type", checkHeaderValue(fn, "opts.content_type", contentType));
@@ -161,6 +209,8 @@ export function getToFile(
     const p = checkName(fn, "path", path);
     const o = checkOpts(fn, opts, GET_TO_FILE_OPTS);
     const headers = checkStringMap(fn, "opts.headers", o.get("headers"), false);
+    conditionHeaders(fn, o, headers);
+    const version = versionQuery(fn, o);
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
         return failure(refused);
@@ -200,7 +250,7 @@ export function getToFile(
     const [ok, res] = pcall((): Outcome => {
         const [resp, err] = downloadToFd(client, b, k, file.fh, {
             headers: headers, threshold: client._cfg.multipart_threshold, partSize: partSize,
-            concurrency: concurrency, deadline: deadline, restart: truncate,
+            concurrency: concurrency, deadline: deadline, restart: truncate, query: version,
             onProgress: o.get("on_progress") as ProgressFn | undefined,
         });
         return { resp: resp, err: err };
@@ -355,7 +405,7 @@ export function getObject(
         return failure(refused);
     }
     const [resp, err] = perform(client, { method: "GET", bucket: b, key: k, headers: headers,
-        timeout: o.get("timeout") as number | undefined }, b, k);
+        query: versionQuery(fn, o), timeout: o.get("timeout") as number | undefined }, b, k);
     if (resp === undefined) {
         return failure(err);
     }
@@ -437,14 +487,14 @@ export function headObject(
 ): LuaMultiReturn<[ObjectInfo, undefined] | [undefined, S3Error]> {
     const b = bucketArg(client, fn, bucket);
     const k = checkKey(fn, key);
-    const o = checkOpts(fn, opts, SIMPLE_OPTS);
+    const o = checkOpts(fn, opts, HEAD_OPTS);
     const headers = requestHeaders(fn, o);
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
         return failure(refused);
     }
     const [resp, err] = perform(client, { method: "HEAD", bucket: b, key: k, headers: headers,
-        timeout: o.get("timeout") as number | undefined }, b, k);
+        query: versionQuery(fn, o), timeout: o.get("timeout") as number | undefined }, b, k);
     if (resp === undefined) {
         return failure(err);
     }
@@ -455,13 +505,14 @@ export function headObject(
 function deleteResource(
     client: Client, fn: string, b: string, k: string | undefined, opts: unknown
 ): LuaMultiReturn<[true, undefined] | [undefined, S3Error]> {
-    const o = checkOpts(fn, opts, SIMPLE_OPTS);
+    // A version belongs to an object: a bucket's DELETE takes none.
+    const o = checkOpts(fn, opts, k !== undefined ? DELETE_OPTS : SIMPLE_OPTS);
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
         return failure(refused);
     }
     const [resp, err] = perform(client, { method: "DELETE", bucket: b, key: k, headers: requestHeaders(fn, o),
-        timeout: o.get("timeout") as number | undefined }, b, k);
+        query: versionQuery(fn, o), timeout: o.get("timeout") as number | undefined }, b, k);
     if (resp === undefined) {
         return failure(err);
     }

@@ -154,6 +154,7 @@ export function hasType(v: unknown, want: string): boolean {
     if (want === "integer") return isInteger(v);
     if (want === "number") return isFiniteNumber(v);
     if (want === "nonnegative") return isFiniteNumber(v) && v >= 0;
+    if (want === "any") return true; // checked where it is used
     return type(v) === want;
 }
 

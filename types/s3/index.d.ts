@@ -80,13 +80,29 @@ declare module "s3" {
         /** Extra request headers, all signed. */
         headers?: StringMap;
     }
-    export interface GetToFileOpts extends CallOpts {
+    /** Conditions and versions of GET and HEAD: 304 -> NotModified, 412 -> PreconditionFailed. */
+    export interface ReadConditions {
+        if_match?: string;
+        if_none_match?: string;
+        /** An HTTP date, or a Unix time in seconds. */
+        if_modified_since?: string | number;
+        version_id?: string;
+    }
+    export type Progress = (this: void, done: number, total: number | undefined) => void;
+    export interface HeadOpts extends CallOpts, ReadConditions {}
+    export interface DeleteOpts extends CallOpts {
+        version_id?: string;
+    }
+    export interface GetToFileOpts extends CallOpts, ReadConditions {
         part_size?: number;
         concurrency?: number;
         /** false: skip the fsync before the rename. */
         fsync?: boolean;
+        /** Check the download against the ETag (MD5) before the rename. */
+        verify?: boolean;
+        on_progress?: Progress;
     }
-    export interface GetOpts extends CallOpts {
+    export interface GetOpts extends CallOpts, ReadConditions {
         /** e.g. "bytes=0-99" */
         range?: string;
     }
@@ -96,6 +112,10 @@ declare module "s3" {
         metadata?: StringMap;
         part_size?: number;
         concurrency?: number;
+        on_progress?: Progress;
+        /** "*": create only when absent (412 PreconditionFailed otherwise). */
+        if_none_match?: string;
+        if_match?: string;
     }
     export interface CreateBucketOpts extends CallOpts {
         location_constraint?: string;
@@ -194,8 +214,8 @@ declare module "s3" {
         put_from_file(bucket: string, key: string, path: string, opts?: PutOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
         get(bucket: string, key: string, opts?: GetOpts): LuaMultiReturn<[string, ObjectInfo] | Failure>;
         put(bucket: string, key: string, body: string, opts?: PutOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
-        head(bucket: string, key: string, opts?: CallOpts): LuaMultiReturn<[ObjectInfo, undefined] | Failure>;
-        delete(bucket: string, key: string, opts?: CallOpts): LuaMultiReturn<[true, undefined] | Failure>;
+        head(bucket: string, key: string, opts?: HeadOpts): LuaMultiReturn<[ObjectInfo, undefined] | Failure>;
+        delete(bucket: string, key: string, opts?: DeleteOpts): LuaMultiReturn<[true, undefined] | Failure>;
         create_bucket(bucket: string, opts?: CreateBucketOpts): LuaMultiReturn<[true, undefined] | Failure>;
         delete_bucket(bucket: string, opts?: CallOpts): LuaMultiReturn<[true, undefined] | Failure>;
         /** Computed locally, no request, never yields; raises on a wrong argument. */
@@ -221,8 +241,8 @@ declare module "s3" {
     export function put_from_file(this: void, bucket: string, key: string, path: string, opts?: PutOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
     export function get(this: void, bucket: string, key: string, opts?: GetOpts): LuaMultiReturn<[string, ObjectInfo] | Failure>;
     export function put(this: void, bucket: string, key: string, body: string, opts?: PutOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
-    export function head(this: void, bucket: string, key: string, opts?: CallOpts): LuaMultiReturn<[ObjectInfo, undefined] | Failure>;
-    function delete_(this: void, bucket: string, key: string, opts?: CallOpts): LuaMultiReturn<[true, undefined] | Failure>;
+    export function head(this: void, bucket: string, key: string, opts?: HeadOpts): LuaMultiReturn<[ObjectInfo, undefined] | Failure>;
+    function delete_(this: void, bucket: string, key: string, opts?: DeleteOpts): LuaMultiReturn<[true, undefined] | Failure>;
     export { delete_ as delete };
     export function create_bucket(this: void, bucket: string, opts?: CreateBucketOpts): LuaMultiReturn<[true, undefined] | Failure>;
     export function delete_bucket(this: void, bucket: string, opts?: CallOpts): LuaMultiReturn<[true, undefined] | Failure>;
