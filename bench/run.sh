@@ -7,7 +7,7 @@
 #            stands in for S3's limit per connection
 # Every contender is timed the same way: as a whole process, minus its measured empty start.
 #
-#   bash bench/run.sh           full run (1 GiB objects, 5,000 GETs, 3 runs each; ~14 min)
+#   bash bench/run.sh           full run (1 GiB objects, 5,000 GETs, 3 runs each; ~17 min)
 #   bash bench/run.sh --quick   every workload at small sizes, 1 run each (< 30 s)
 #
 # Prints a markdown table and writes it, with the machine's description, to
