@@ -2,7 +2,7 @@
 -- require('s3') finds the installed rock in ./.rocks):
 --
 --   tarantool bench/module.lua op=OP endpoint=URL bucket=B [key=K] [path=P] [count=N]
---       [concurrency=N] [part_size=BYTES] [nkeys=N] [prefix=P] [single=1]
+--       [concurrency=N] [part_size=BYTES] [threshold=BYTES] [nkeys=N] [prefix=P] [single=1]
 --       [access_key=.. secret_key=.. region=..]
 --
 -- OP: get_file (get_to_file of key into path), put_file (put_from_file of path to key); for
@@ -36,6 +36,9 @@ local opts = {
 }
 if a.single == '1' then
     opts.multipart_threshold = 5 * 1024 * 1024 * 1024
+end
+if a.threshold ~= nil then   -- the client's multipart_threshold (bytes), for experiments
+    opts.multipart_threshold = common.num(a, 'threshold')
 end
 local ok_new, client = pcall(s3.new, opts)
 if not ok_new then common.fail('s3.new: ' .. tostring(client)) end
