@@ -2,11 +2,15 @@
 -- require('s3') finds the installed rock in ./.rocks):
 --
 --   tarantool bench/module.lua op=OP endpoint=URL bucket=B [key=K] [path=P] [count=N]
---       [concurrency=N] [nkeys=N] [prefix=P] [single=1] [access_key=.. secret_key=.. region=..]
+--       [concurrency=N] [part_size=BYTES] [threshold=BYTES] [nkeys=N] [prefix=P] [single=1]
+--       [access_key=.. secret_key=.. region=..]
 --
--- OP: get_file (get_to_file of key into path), put_file (put_from_file of path to key),
+-- OP: get_file (get_to_file of key into path), put_file (put_from_file of path to key); for
+--     these two, concurrency and part_size are the call's options (the client's defaults
+--     when not given),
 --     get_many (count x s3.get of prefix<i % nkeys> by `concurrency` fibers),
---     put_many (count x put_from_file of path to prefix<i> by `concurrency` fibers).
+--     put_many (count x put_from_file of path to prefix<i> by `concurrency` fibers),
+--     noop (everything but a transfer: the empty start the harness subtracts).
 -- single=1 keeps a put_from_file to one PUT (multipart_threshold at its maximum), for a plain
 -- HTTP origin that knows no multipart upload.
 -- Prints one RESULT line (see bench/lib/common.lua).
@@ -19,6 +23,10 @@ local ok_require, s3 = pcall(require, 's3')
 if not ok_require then common.fail('require("s3"): ' .. tostring(s3)) end
 
 local concurrency = common.num(a, 'concurrency', 1)
+-- Per-call options of get_to_file / put_from_file: only what was asked for.
+local call_opts = {}
+if a.concurrency ~= nil then call_opts.concurrency = concurrency end
+if a.part_size ~= nil then call_opts.part_size = common.num(a, 'part_size') end
 local opts = {
     endpoint = common.str(a, 'endpoint'),
     region = common.str(a, 'region', 'us-east-1'),
@@ -28,6 +36,9 @@ local opts = {
 }
 if a.single == '1' then
     opts.multipart_threshold = 5 * 1024 * 1024 * 1024
+end
+if a.threshold ~= nil then   -- the client's multipart_threshold (bytes), for experiments
+    opts.multipart_threshold = common.num(a, 'threshold')
 end
 local ok_new, client = pcall(s3.new, opts)
 if not ok_new then common.fail('s3.new: ' .. tostring(client)) end
@@ -58,7 +69,7 @@ end
 if op == 'get_file' then
     local key, path = common.str(a, 'key'), common.str(a, 'path')
     common.measure(function()
-        local ok, err = client:get_to_file(bucket, key, path)
+        local ok, err = client:get_to_file(bucket, key, path, call_opts)
         check(ok, err, 'get_to_file')
         return common.file_size(path), 1
     end, loop_fields)
@@ -66,7 +77,7 @@ elseif op == 'put_file' then
     local key, path = common.str(a, 'key'), common.str(a, 'path')
     local size = common.file_size(path)
     common.measure(function()
-        local ok, err = client:put_from_file(bucket, key, path)
+        local ok, err = client:put_from_file(bucket, key, path, call_opts)
         check(ok, err, 'put_from_file')
         return size, 1
     end, loop_fields)
@@ -93,6 +104,8 @@ elseif op == 'put_many' then
             return size
         end)
     end, loop_fields)
+elseif op == 'noop' then
+    common.measure(function() return 0, 1 end, loop_fields)
 else
     common.fail('unknown op ' .. op)
 end

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Turns the runs recorded by bench/run.sh (a TSV file) into the markdown report.
 
-    python3 bench/report.py RAW.tsv RUNS
+    python3 bench/report.py RAW.tsv RUNS [EMPTY.tsv]
 
 Per cell (workload, server, contender): throughput is the median over the successful runs;
-the ratios divide it by the median of curl and of http.client on the same workload and server
-in the same harness run; peak RSS and the largest loop gap are the maximum over the runs;
-CPU seconds per GiB and the p99 loop gap are medians.
+the ratios divide it by the median of curl, of aws-cli and of http.client on the same workload
+and server in the same harness run; peak RSS, the longest loop step and the largest loop gap are
+the maximum over the runs; CPU seconds per GiB and the p99 loop gap are medians. For the cells
+behind a per-connection cap, a line says whether the module's parallel parts reached
+0.8 x concurrency x cap and 1.5 x aws-cli (reported, never asserted).
 """
 import csv
 import statistics
@@ -43,6 +45,7 @@ def fmt_gap(x):
 
 def main():
     path, runs_wanted = sys.argv[1], int(sys.argv[2])
+    empty_path = sys.argv[3] if len(sys.argv) > 3 else None
     with open(path, newline="") as f:
         rows = list(csv.DictReader(f, delimiter="\t"))
 
@@ -78,6 +81,10 @@ def main():
             gaps = [fnum(r["max_gap_ms"]) for r in good if fnum(r["max_gap_ms"]) is not None]
             s["max_gap"] = max(gaps) if gaps else None
             s["p99_gap"] = median(p99)
+            steps = [fnum(r.get("loop_max_step_ms")) for r in good if fnum(r.get("loop_max_step_ms")) is not None]
+            s["max_step"] = max(steps) if steps else None
+            s["cap"] = fnum(good[0].get("cap_mib_s"))
+            s["conc"] = fnum(good[0].get("concurrency"))
             s["all_mbps"] = tp
             s["all_rps"] = rps
         stats[key] = s
@@ -93,17 +100,17 @@ def main():
         return s["rps"] if s["requests"] and s["requests"] > 1 else s["mbps"]
 
     out = []
-    out.append("| workload | server | contender | throughput | vs curl | vs http.client | peak RSS MiB"
-               " | CPU s/GiB | loop gap max ms | loop gap p99 ms | runs |")
-    out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| workload | server | contender | throughput | vs curl | vs aws-cli | vs http.client"
+               " | peak RSS MiB | CPU s/GiB | longest step ms | loop gap max ms | loop gap p99 ms | runs |")
+    out.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     notes = []
     for key in order:
         workload, server, contender = key
         s = stats[key]
         runs = f"{s['good']}/{s['runs']}" if s["good"] != s["runs"] else str(s["runs"])
         if not s["good"]:
-            out.append(f"| {workload} | {server} | {contender} | failed | failed | failed | failed"
-                       f" | failed | failed | failed | {runs} |")
+            out.append(f"| {workload} | {server} | {contender} | failed | failed | failed | failed | failed"
+                       f" | failed | failed | failed | failed | {runs} |")
             notes.append(f"- {workload}, {server}, {contender}: failed: {s['notes'][0][:300]}")
             continue
         if s["good"] != s["runs"]:
@@ -115,29 +122,78 @@ def main():
         else:
             tp = f"{fmt(s['mbps'])} MB/s"
         ratios = []
-        for names in (("curl", "curl --parallel"), ("http.client",)):
+        for names in (("curl", "curl --parallel"), ("aws s3 cp",), ("http.client",)):
             ref = reference(workload, server, names)
             if ref is None or not value(ref):
                 ratios.append("n/a")
             else:
                 ratios.append(f"{value(s) / value(ref):.2f}")
-        out.append(f"| {workload} | {server} | {contender} | {tp} | {ratios[0]} | {ratios[1]}"
-                   f" | {fmt(s['rss_mib'])} | {fmt(s['cpu_gib'], 2)} | {fmt_gap(s['max_gap'])}"
-                   f" | {fmt_gap(s['p99_gap'])} | {runs} |")
+        out.append(f"| {workload} | {server} | {contender} | {tp} | {ratios[0]} | {ratios[1]} | {ratios[2]}"
+                   f" | {fmt(s['rss_mib'])} | {fmt(s['cpu_gib'], 2)} | {fmt_gap(s['max_step'])}"
+                   f" | {fmt_gap(s['max_gap'])} | {fmt_gap(s['p99_gap'])} | {runs} |")
 
     print("\n".join(out))
     print()
-    print("Throughput: median of the runs (MB = 10^6 bytes; req/s for the many-request workloads)."
-          " Ratios: this cell's median over the median of curl (curl --parallel) and of"
-          " http.client on the same workload and server in this run; n/a where that contender"
-          " does not run (http.client sends no SigV4 signature, so it runs against nginx only)."
+    print("Timing: every contender the same way, as a whole process (wall time from its start to"
+          " its exit) minus the median empty start of its kind measured in this run (below)."
+          " Throughput: median of the runs (MB = 10^6 bytes; req/s for the many-request workloads)."
+          " Ratios: this cell's median over the median of curl (curl --parallel), of aws-cli and"
+          " of http.client on the same workload and server in this run; n/a where that contender"
+          " does not run (http.client sends no SigV4 signature, so it runs against nginx only;"
+          " aws-cli only moves the big objects from RGW)."
           " Peak RSS: the largest over the runs (GNU time). CPU: user + sys seconds of the whole"
-          " process (startup included) per GiB moved, median. Loop gaps: a fiber doing"
-          " fiber.sleep(0.001) in a loop during the transfer, largest gap over the runs and the"
-          " median of the runs' 99th percentiles; Tarantool contenders only."
-          " Tarantool contenders time the transfer inside the process; curl and aws-cli are timed"
-          " as whole processes. \"curl + fsync\" is curl followed by fsync(2) of the file, which"
-          " get_to_file also does before it renames its temporary file into place.")
+          " process minus its empty start's, per GiB moved, median. Longest step: the module's"
+          " longest libcurl step on the event loop (client:stats().loop_max_action_seconds),"
+          " largest over the runs. Loop gaps: a fiber doing fiber.sleep(0.001) in a loop during"
+          " the transfer, largest gap over the runs and the median of the runs' 99th percentiles;"
+          " Tarantool contenders only. \"c=1\": the module with the call option concurrency = 1"
+          " (one part or range at a time); without it, the defaults (8 parts of 8 MiB in flight,"
+          " multipart from 16 MiB). \"curl + fsync\" is curl followed by fsync(2) of the file,"
+          " which get_to_file also does before it renames its temporary file into place.")
+    if empty_path:
+        with open(empty_path, newline="") as f:
+            empty = list(csv.DictReader(f, delimiter="\t"))
+        if empty:
+            print()
+            print("Empty starts subtracted (median of the runs, wall time and CPU):")
+            print()
+            print("| kind | what | wall s | CPU s |")
+            print("|---|---|---:|---:|")
+            for e in empty:
+                print(f"| {e['kind']} | {e['command']} | {fnum(e['seconds']):.3f} | {fnum(e['cpu']):.3f} |")
+    crit = []
+    for key in order:
+        workload, server, contender = key
+        s = stats[key]
+        if not s["good"] or s.get("cap") is None or not contender.startswith("s3 ") or s.get("conc") in (None, 1):
+            continue
+        cap_mbps = s["cap"] * 1024 * 1024 / 1e6
+        want = 0.8 * s["conc"] * cap_mbps
+        aws = reference(workload, server, ("aws s3 cp",))
+        curl = reference(workload, server, ("curl",))
+        one = reference(workload, server, (contender + " c=1",))
+        parts = [f"{fmt(s['mbps'])} MB/s = {s['mbps'] / (s['conc'] * cap_mbps):.2f} x concurrency ({s['conc']:.0f})"
+                 f" x cap ({cap_mbps:.1f} MB/s): {'met' if s['mbps'] >= want else 'not met'}"
+                 f" (want >= 0.8, {fmt(want)} MB/s)"]
+        if aws:
+            parts.append(f"{s['mbps'] / aws['mbps']:.2f} x aws-cli ({fmt(aws['mbps'])} MB/s):"
+                         f" {'met' if s['mbps'] >= 1.5 * aws['mbps'] else 'not met'} (want >= 1.5)")
+        else:
+            parts.append("aws-cli: no result")
+        single = []
+        if curl:
+            single.append(f"curl {fmt(curl['mbps'])} MB/s = {curl['mbps'] / cap_mbps:.2f} x cap")
+        if one:
+            single.append(f"the module at c=1 {fmt(one['mbps'])} MB/s = {one['mbps'] / cap_mbps:.2f} x cap")
+        if single:
+            parts.append("single stream: " + ", ".join(single))
+        crit.append(f"- {workload}, {server}, {contender}: " + "; ".join(parts) + ".")
+    if crit:
+        print()
+        print("Behind the per-connection cap (reported, not asserted): do the module's parallel parts"
+              " reach at least 0.8 x concurrency x cap and at least 1.5 x aws-cli?")
+        print()
+        print("\n".join(crit))
     loop_rows = []
     for key in order:
         good = [r for r in cells[key] if r["ok"] == "1" and fnum(r.get("loop_steps")) is not None]
