@@ -6,6 +6,8 @@ local ____config = require("s3.config")
 local DEFAULTS = ____config.DEFAULTS
 local ____download = require("s3.download")
 local downloadToFd = ____download.downloadToFd
+local ____listing = require("s3.listing")
+local listPage = ____listing.listPage
 local ____request = require("s3.request")
 local perform = ____request.perform
 local ____deadline = require("s3.deadline")
@@ -126,5 +128,42 @@ function ____exports.put_from_fd(nativeClient, bucket, key, fd, size, o)
         o.on_progress(size, size)
     end
     return true, size
+end
+function ____exports.list_objects(nativeClient, bucket, prefix, onObject)
+    local client = clientOf(nativeClient)
+    local deadline = deadlineOf(nil, client._cfg.timeout)
+    local token
+    do
+        while true do
+            local page, err = listPage(
+                client,
+                bucket,
+                {
+                    prefix = prefix ~= "" and prefix or nil,
+                    headers = {},
+                    timeout = timeLeft(deadline)
+                },
+                token
+            )
+            if page == nil then
+                return nil, nativeError(err)
+            end
+            for ____, o in ipairs(page.objects) do
+                if onObject(
+                    o.key,
+                    o.size,
+                    o.etag,
+                    o.last_modified,
+                    o.storage_class
+                ) then
+                    return true, nil
+                end
+            end
+            if not page.is_truncated or page.next_continuation_token == nil then
+                return true, nil
+            end
+            token = page.next_continuation_token
+        end
+    end
 end
 return ____exports

@@ -77,6 +77,15 @@ struct s3_tarantool_object_info {
 	char version_id[256];       /* "" when the bucket is not versioned */
 };
 
+/* One object of a listing (list_objects). */
+struct s3_tarantool_object_entry {
+	const char *key;            /* decoded, as it was written */
+	uint64_t size;
+	const char *etag;           /* with its quotes; "" when the server sent none */
+	const char *last_modified;  /* ISO 8601, as S3 lists it */
+	const char *storage_class;  /* "" when the server sent none */
+};
+
 struct s3_tarantool_api {
 	uint32_t version;         /* S3_TARANTOOL_API_VERSION of the loaded rock */
 	uint32_t size;            /* sizeof(struct s3_tarantool_api) of the loaded rock */
@@ -126,7 +135,14 @@ struct s3_tarantool_api {
 		       const char *key, long expires, char *url, size_t url_size, size_t *url_len,
 		       struct s3_tarantool_error *err);
 
-	/* list_objects (a callback per object) goes here, after presign (issue 10, point 9). */
+	/* Calls on_object for every object of bucket whose key starts with prefix (NULL or "":
+	 * all), in key order, across pages (ListObjectsV2, 1000 keys a request, each page
+	 * retried within the client's deadline). on_object runs on the calling fiber and must not
+	 * yield; returning non-zero stops the listing (list_objects then returns 0). The entry's
+	 * strings live until on_object returns. Returns 0, or -1 with err filled. */
+	int (*list_objects)(struct s3_tarantool_client *client, const char *bucket, const char *prefix,
+			    int (*on_object)(void *arg, const struct s3_tarantool_object_entry *object),
+			    void *arg, struct s3_tarantool_error *err);
 };
 
 /* True when the loaded rock's struct has member (a module built against a newer header may run

@@ -297,6 +297,34 @@ api_presign(struct s3_tarantool_client *client, const char *method, const char *
 	return rc;
 }
 
+static int
+api_list_objects(struct s3_tarantool_client *client, const char *bucket, const char *prefix,
+		 int (*on_object)(void *arg, const struct s3_tarantool_object_entry *object), void *arg,
+		 struct s3_tarantool_error *err)
+{
+	if (err == NULL || !on_tx_thread(err))
+		return -1;
+	const char *problem = NULL;
+	if (client == NULL)
+		problem = "client must not be NULL";
+	else if (bucket == NULL || bucket[0] == '\0')
+		problem = "bucket must be a non-empty string";
+	else if (on_object == NULL)
+		problem = "on_object must not be NULL";
+	else if (box_txn())
+		problem = S3_NO_YIELD_MESSAGE;
+	if (problem != NULL) {
+		set_error(err, S3_ERR_INVALID_ARGUMENT, problem);
+		return -1;
+	}
+	s3_shared_client_ref(client);
+	s3_shared_client_reap();
+	int rc = s3_capi_engine_list(client, bucket, prefix, on_object, arg, err);
+	s3_shared_client_unref(client);
+	s3_shared_client_reap();
+	return rc;
+}
+
 static const struct s3_tarantool_api api = {
 	.version = S3_TARANTOOL_API_VERSION,
 	.size = sizeof(struct s3_tarantool_api),
@@ -308,6 +336,7 @@ static const struct s3_tarantool_api api = {
 	.head_object = api_head_object,
 	.delete_object = api_delete_object,
 	.presign = api_presign,
+	.list_objects = api_list_objects,
 };
 
 const struct s3_tarantool_api *

@@ -128,3 +128,60 @@ out:
 	luaL_unref(main_state, LUA_REGISTRYINDEX, anchor);
 	return rc;
 }
+
+/* The listing's per-object callback: (key, size, etag, last_modified, storage_class) -> stop. */
+static int
+object_trampoline(lua_State *L)
+{
+	int (*fn)(void *, const struct s3_tarantool_object_entry *) =
+		(int (*)(void *, const struct s3_tarantool_object_entry *))(uintptr_t)
+			lua_touserdata(L, lua_upvalueindex(1));
+	void *arg = lua_touserdata(L, lua_upvalueindex(2));
+	struct s3_tarantool_object_entry entry = {
+		.key = luaL_checkstring(L, 1),
+		.size = (uint64_t)luaL_optnumber(L, 2, 0),
+		.etag = luaL_optstring(L, 3, ""),
+		.last_modified = luaL_optstring(L, 4, ""),
+		.storage_class = luaL_optstring(L, 5, ""),
+	};
+	lua_pushboolean(L, fn(arg, &entry) != 0);
+	return 1;
+}
+
+int
+s3_capi_engine_list(struct s3_tarantool_client *client, const char *bucket, const char *prefix,
+		    int (*on_object)(void *arg, const struct s3_tarantool_object_entry *object),
+		    void *arg, struct s3_tarantool_error *err)
+{
+	lua_State *main_state = luaT_state();
+	lua_State *L = lua_newthread(main_state);
+	int anchor = luaL_ref(main_state, LUA_REGISTRYINDEX);
+	int rc = -1;
+	lua_getglobal(L, "require");
+	lua_pushstring(L, "s3.capi_engine");
+	if (lua_pcall(L, 1, 1, 0) != 0) {
+		set_error(err, "InternalError", lua_tostring(L, -1));
+		goto out;
+	}
+	lua_getfield(L, -1, "list_objects");
+	s3_lua_client_push(L, client);
+	lua_pushstring(L, bucket);
+	lua_pushstring(L, prefix != NULL ? prefix : "");
+	lua_pushlightuserdata(L, (void *)(uintptr_t)on_object);
+	lua_pushlightuserdata(L, arg);
+	lua_pushcclosure(L, object_trampoline, 2);
+	if (lua_pcall(L, 4, 2, 0) != 0) {
+		set_error(err, "InternalError", lua_tostring(L, -1));
+		goto out;
+	}
+	if (lua_toboolean(L, -2)) {
+		memset(err, 0, sizeof(*err));
+		rc = 0;
+	} else {
+		copy_lua_error(L, lua_gettop(L), err);
+	}
+out:
+	lua_settop(L, 0);
+	luaL_unref(main_state, LUA_REGISTRYINDEX, anchor);
+	return rc;
+}

@@ -13,4 +13,9 @@ int s3_capi_engine_run(const char *direction, struct s3_tarantool_client *client
 		       const struct s3_tarantool_transfer_opts *opts, uint64_t *bytes,
 		       struct s3_tarantool_error *err);
 
+/* Lists bucket under prefix through the Lua listing (listing.ts), calling on_object per object. */
+int s3_capi_engine_list(struct s3_tarantool_client *client, const char *bucket, const char *prefix,
+			int (*on_object)(void *arg, const struct s3_tarantool_object_entry *object),
+			void *arg, struct s3_tarantool_error *err);
+
 #endif

@@ -6,6 +6,7 @@ import type { NativeClient, NativeError } from "s3.native";
 import { Client } from "./client";
 import { Config, DEFAULTS } from "./config";
 import { downloadToFd } from "./download";
+import { listPage } from "./listing";
 import { S3Error } from "./errors";
 import { ProgressFn } from "./parts";
 import { perform } from "./request";
@@ -91,4 +92,33 @@ export function put_from_fd(
         o.on_progress(size, size);
     }
     return $multi(true as const, size);
+}
+
+/** on_object(key, size, etag, last_modified, storage_class) -> true to stop. */
+type ObjectCallback = (this: void, key: string, size: number, etag?: string, lastModified?: string,
+    storageClass?: string) => boolean;
+
+export function list_objects(
+    this: void, nativeClient: NativeClient, bucket: string, prefix: string, onObject: ObjectCallback,
+): LuaMultiReturn<[true, undefined] | [undefined, NativeError]> {
+    const client = clientOf(nativeClient);
+    const deadline = deadlineOf(undefined, client._cfg.timeout);
+    let token: string | undefined;
+    for (;;) {
+        const [page, err] = listPage(client, bucket, {
+            prefix: prefix !== "" ? prefix : undefined, headers: new LuaTable(), timeout: timeLeft(deadline),
+        }, token);
+        if (page === undefined) {
+            return $multi(undefined, nativeError(err));
+        }
+        for (const o of page.objects) {
+            if (onObject(o.key, o.size, o.etag, o.last_modified, o.storage_class)) {
+                return $multi(true as const, undefined);
+            }
+        }
+        if (!page.is_truncated || page.next_continuation_token === undefined) {
+            return $multi(true as const, undefined);
+        }
+        token = page.next_continuation_token;
+    }
 }

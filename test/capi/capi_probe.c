@@ -310,6 +310,53 @@ lua_transfer(lua_State *L)
 	return 1;
 }
 
+struct listing {
+	lua_State *L;
+	int keys;          /* stack index of the table of keys */
+	int count;
+	int stop_after;    /* 0: never */
+	uint64_t bytes;
+};
+
+static int
+on_object(void *arg, const struct s3_tarantool_object_entry *object)
+{
+	struct listing *l = arg;
+	l->count++;
+	l->bytes += object->size;
+	lua_pushstring(l->L, object->key);
+	lua_rawseti(l->L, l->keys, l->count);
+	return l->stop_after > 0 && l->count >= l->stop_after;
+}
+
+/* list(bucket, prefix [, stop_after]) -> {keys...}, total_bytes | nil, err */
+static int
+lua_list(lua_State *L)
+{
+	const struct s3_tarantool_api *s3 = api(L);
+	if (!S3_TARANTOOL_API_HAS(s3, list_objects))
+		return luaL_error(L, "the rock has no list_objects");
+	const char *bucket = luaL_checkstring(L, 1);
+	const char *prefix = luaL_optstring(L, 2, NULL);
+	int stop_after = (int)luaL_optinteger(L, 3, 0);
+	lua_settop(L, 3);
+	struct s3_tarantool_error err;
+	struct s3_tarantool_client *client = s3->default_client(&err);
+	if (client == NULL)
+		return luaL_error(L, "no default client: %s", err.message);
+	lua_newtable(L);
+	struct listing l = {.L = L, .keys = lua_gettop(L), .stop_after = stop_after};
+	int rc = s3->list_objects(client, bucket, prefix, on_object, &l, &err);
+	s3->client_unref(client);
+	if (rc != 0) {
+		lua_pushnil(L);
+		lua_pushfstring(L, "%s: %s", err.code, err.message);
+		return 2;
+	}
+	lua_pushnumber(L, (double)l.bytes);
+	return 2;
+}
+
 LUA_API int
 luaopen_capi_probe(lua_State *L)
 {
@@ -330,5 +377,7 @@ luaopen_capi_probe(lua_State *L)
 	lua_setfield(L, -2, "object_bad_args");
 	lua_pushcfunction(L, lua_transfer);
 	lua_setfield(L, -2, "transfer");
+	lua_pushcfunction(L, lua_list);
+	lua_setfield(L, -2, "list");
 	return 1;
 }

