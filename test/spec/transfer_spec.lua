@@ -268,7 +268,7 @@ describe('s3 against a real S3 server', function()
                 stats.loop_max_action_seconds * 1000, growth_mib, peak / 1024))
             assert.are.equal(h.sha256_file(src), h.sha256_file(dst))
             -- A stall check, not a speed figure: on 2 shared cores the OS alone makes 100-300 ms gaps.
-        assert.is_true(gap < 0.5, 'the loop stalled for ' .. gap * 1000 .. ' ms')
+            assert.is_true(gap < 0.5, 'the loop stalled for ' .. gap * 1000 .. ' ms')
             assert.is_true(growth_mib < 64, 'RSS grew by ' .. growth_mib .. ' MiB')
         end)
 
