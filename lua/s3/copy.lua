@@ -19,6 +19,7 @@ local bucketArg = ____objects.bucketArg
 local objectInfo = ____objects.objectInfo
 local optTypes = ____objects.optTypes
 local requestHeaders = ____objects.requestHeaders
+local versionQuery = ____objects.versionQuery
 local ____request = require("s3.request")
 local failure = ____request.failure
 local perform = ____request.perform
@@ -51,7 +52,9 @@ local COPY_OPTS = optTypes(
     "concurrency",
     "integer",
     "multipart_threshold",
-    "integer"
+    "integer",
+    "version_id",
+    "string"
 )
 local MiB = 1024 * 1024
 --- S3's limits for parts: 5 MiB to 5 GiB, at most 10,000 of them.
@@ -64,9 +67,10 @@ local function quotedEtag(etag)
     end
     return ("\"" .. etag) .. "\""
 end
---- x-amz-copy-source: bucket/key, the key encoded the AWS way with '/' kept.
-local function copySource(b, k)
-    return (b .. "/") .. uriEncodeKey(k)
+--- x-amz-copy-source: bucket/key, the key encoded the AWS way with '/' kept, and the version.
+local function copySource(b, k, version)
+    local source = (b .. "/") .. uriEncodeKey(k)
+    return version ~= nil and (source .. "?versionId=") .. uriEncodeKey(version) or source
 end
 --- One UploadPartCopy.
 local function copyPart(plan, n)
@@ -76,7 +80,7 @@ local function copyPart(plan, n)
     query.partNumber = tostring(n)
     query.uploadId = plan.uploadId
     local headers = {}
-    headers["x-amz-copy-source"] = copySource(plan.srcBucket, plan.srcKey)
+    headers["x-amz-copy-source"] = copySource(plan.srcBucket, plan.srcKey, plan.srcVersion)
     headers["x-amz-copy-source-range"] = (("bytes=" .. string.format("%d", first)) .. "-") .. string.format("%d", last)
     if plan.etag ~= nil and plan.etag ~= "" then
         headers["x-amz-copy-source-if-match"] = plan.etag
@@ -157,6 +161,8 @@ function ____exports.copyObject(client, fn, srcBucket, srcKey, bucket, key, opts
     local b = bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)
     local o = checkOpts(fn, opts, COPY_OPTS)
+    local versionQ = versionQuery(fn, o)
+    local version = versionQ ~= nil and versionQ.versionId or nil
     local replace = o.content_type ~= nil or o.metadata ~= nil
     local given = requestHeaders(fn, o)
     local cfg = client._cfg
@@ -183,6 +189,7 @@ function ____exports.copyObject(client, fn, srcBucket, srcKey, bucket, key, opts
             method = "HEAD",
             bucket = sb,
             key = sk,
+            query = versionQ,
             timeout = timeLeft(deadline)
         },
         sb,
@@ -198,7 +205,7 @@ function ____exports.copyObject(client, fn, srcBucket, srcKey, bucket, key, opts
         for name, v in pairs(given) do
             headers[name] = v
         end
-        headers["x-amz-copy-source"] = copySource(sb, sk)
+        headers["x-amz-copy-source"] = copySource(sb, sk, version)
         headers["x-amz-metadata-directive"] = replace and "REPLACE" or "COPY"
         local resp, err = perform(
             client,
@@ -248,6 +255,7 @@ function ____exports.copyObject(client, fn, srcBucket, srcKey, bucket, key, opts
     local plan = {
         client = client,
         srcBucket = sb,
+        srcVersion = version,
         srcKey = sk,
         bucket = b,
         key = k,

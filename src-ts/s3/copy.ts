@@ -7,7 +7,7 @@ import type { Client } from "./client";
 import { MAX_SINGLE_PUT } from "./config";
 import { deadlineOf, timeLeft } from "./deadline";
 import { S3Error, newError } from "./errors";
-import { bucketArg, objectInfo, optTypes, requestHeaders } from "./objects";
+import { bucketArg, objectInfo, optTypes, requestHeaders, versionQuery } from "./objects";
 import { failure, perform, refusedHere } from "./request";
 import { PartFn, Progress, partSizeFor, runParts } from "./parts";
 import { abortDetached } from "./upload";
@@ -24,7 +24,7 @@ export interface CopyInfo {
 
 const COPY_OPTS = optTypes(
     "timeout", "nonnegative", "headers", "table", "content_type", "string", "metadata", "table",
-    "part_size", "integer", "concurrency", "integer", "multipart_threshold", "integer"
+    "part_size", "integer", "concurrency", "integer", "multipart_threshold", "integer", "version_id", "string"
 );
 
 const MiB = 1024 * 1024;
@@ -40,14 +40,16 @@ function quotedEtag(etag: string | undefined): string | undefined {
     return `"${etag}"`;
 }
 
-/** x-amz-copy-source: bucket/key, the key encoded the AWS way with '/' kept. */
-function copySource(b: string, k: string): string {
-    return `${b}/${uriEncodeKey(k)}`;
+/** x-amz-copy-source: bucket/key, the key encoded the AWS way with '/' kept, and the version. */
+function copySource(b: string, k: string, version: string | undefined): string {
+    const source = `${b}/${uriEncodeKey(k)}`;
+    return version !== undefined ? `${source}?versionId=${uriEncodeKey(version)}` : source;
 }
 
 interface Plan {
     client: Client;
     srcBucket: string;
+    srcVersion?: string;
     srcKey: string;
     bucket: string;
     key: string;
@@ -68,7 +70,7 @@ function copyPart(plan: Plan, n: number): S3Error | undefined {
     query.set("partNumber", tostring(n));
     query.set("uploadId", plan.uploadId);
     const headers = new LuaTable<string, string>();
-    headers.set("x-amz-copy-source", copySource(plan.srcBucket, plan.srcKey));
+    headers.set("x-amz-copy-source", copySource(plan.srcBucket, plan.srcKey, plan.srcVersion));
     headers.set("x-amz-copy-source-range", `bytes=${string.format("%d", first)}-${string.format("%d", last)}`);
     if (plan.etag !== undefined && plan.etag !== "") {
         // Parts of two versions of the source must never mix.
@@ -125,6 +127,9 @@ export function copyObject(
     const b = bucketArg(client, fn, bucket);
     const k = checkKey(fn, key);
     const o = checkOpts(fn, opts, COPY_OPTS);
+    // The source's version (versionId on its HEAD and in x-amz-copy-source).
+    const versionQ = versionQuery(fn, o);
+    const version = versionQ !== undefined ? versionQ.get("versionId") : undefined;
     // content_type or metadata replace the source's metadata; without them it is copied.
     const replace = o.get("content_type") !== undefined || o.get("metadata") !== undefined;
     const given = requestHeaders(fn, o);
@@ -150,7 +155,8 @@ export function copyObject(
     // The size decides between one CopyObject and a multipart copy. A source we cannot HEAD
     // (missing, no access) goes to CopyObject, whose answer names the exact cause
     // (NoSuchKey or NoSuchBucket, AccessDenied) where HEAD has only a status.
-    const [head, headErr] = perform(client, { method: "HEAD", bucket: sb, key: sk, timeout: timeLeft(deadline) },
+    const [head, headErr] = perform(client, { method: "HEAD", bucket: sb, key: sk, query: versionQ,
+        timeout: timeLeft(deadline) },
         sb, sk);
     if (head === undefined && headErr.status !== 404 && headErr.status !== 403) {
         return failure(headErr);
@@ -162,7 +168,7 @@ export function copyObject(
         for (const [name, v] of pairs(given)) {
             headers.set(name, v);
         }
-        headers.set("x-amz-copy-source", copySource(sb, sk));
+        headers.set("x-amz-copy-source", copySource(sb, sk, version));
         headers.set("x-amz-metadata-directive", replace ? "REPLACE" : "COPY");
         const [resp, err] = perform(client, { method: "PUT", bucket: b, key: k, headers: headers,
             timeout: timeLeft(deadline), parse: "copy_object" }, b, k);
@@ -192,7 +198,7 @@ export function copyObject(
     }
     partSize = grown;
     const plan: Plan = {
-        client: client, srcBucket: sb, srcKey: sk, bucket: b, key: k, size: size, etag: src.etag,
+        client: client, srcBucket: sb, srcVersion: version, srcKey: sk, bucket: b, key: k, size: size, etag: src.etag,
         partSize: partSize, parts: math.ceil(size / partSize), uploadId: "", deadline: deadline, done: [],
     };
     const [info, err] = multipartCopy(plan, concurrency, headers);

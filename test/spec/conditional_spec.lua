@@ -77,6 +77,8 @@ describe('conditional and versioned requests', function()
         local path = dir .. '/v1'
         assert(client:get_to_file(vb, 'doc', path, {version_id = v1.version_id}))
         assert.are.equal('first version', h.read_file(path))
+        assert(client:copy(vb, 'doc', vb, 'copy of v1', {version_id = v1.version_id}))
+        assert.are.equal('first version', (client:get(vb, 'copy of v1')))
         assert(client:delete(vb, 'doc', {version_id = v1.version_id}))
         local _, gone = client:get(vb, 'doc', {version_id = v1.version_id})
         assert.is_truthy(gone.code == 'NoSuchVersion' or gone.code == 'NoSuchKey', gone.code)

@@ -14,8 +14,6 @@
 // Calls that fail at run time return [undefined, S3Error]; wrong arguments raise.
 //
 // Kept honest by test/typings/check.sh, which compiles examples/typescript against it.
-// list, objects, delete_many, copy, list_buckets, head_bucket, list_multipart_uploads and
-// abort_multipart_upload are declared after the text of issue 10 while they are being added.
 
 /// <reference types="@typescript-to-lua/language-extensions" />
 
@@ -143,13 +141,13 @@ declare module "s3" {
     export interface CopyOpts extends CallOpts {
         content_type?: string;
         metadata?: StringMap;
+        part_size?: number;
+        concurrency?: number;
+        multipart_threshold?: number;
+        /** The source's version. */
+        version_id?: string;
     }
-    export interface ListMultipartUploadsOpts extends CallOpts {
-        prefix?: string;
-        key_marker?: string;
-        upload_id_marker?: string;
-        max_uploads?: number;
-    }
+    export type ListMultipartUploadsOpts = CallOpts;
 
     /** What a call tells about an object, from the response headers. */
     export interface ObjectInfo {
@@ -193,12 +191,18 @@ declare module "s3" {
         key: string;
         upload_id: string;
         initiated?: string;
+        storage_class?: string;
     }
-    export interface ListMultipartUploadsResult {
-        uploads: MultipartUpload[];
-        is_truncated: boolean;
-        next_key_marker?: string;
-        next_upload_id_marker?: string;
+    export interface BucketInfo {
+        exists: true;
+        region?: string;
+    }
+    export interface CopyInfo {
+        size?: number;
+        etag?: string;
+        last_modified?: string;
+        /** Parts of a multipart copy; nil for a single CopyObject. */
+        parts?: number;
     }
     export interface Stats {
         active_requests: number;
@@ -224,10 +228,10 @@ declare module "s3" {
         list(bucket: string, opts?: ListOpts): LuaMultiReturn<[ListResult, undefined] | Failure>;
         objects(bucket: string, opts?: ObjectsOpts): LuaIterable<ListedObject>;
         delete_many(bucket: string, keys: string[] | { prefix: string }, opts?: CallOpts): LuaMultiReturn<[DeleteManyResult, undefined] | Failure>;
-        copy(src_bucket: string, src_key: string, dst_bucket: string, dst_key: string, opts?: CopyOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
+        copy(src_bucket: string, src_key: string, dst_bucket: string, dst_key: string, opts?: CopyOpts): LuaMultiReturn<[true, CopyInfo] | Failure>;
         list_buckets(opts?: CallOpts): LuaMultiReturn<[BucketEntry[], undefined] | Failure>;
-        head_bucket(bucket: string, opts?: CallOpts): LuaMultiReturn<[true, undefined] | Failure>;
-        list_multipart_uploads(bucket: string, opts?: ListMultipartUploadsOpts): LuaMultiReturn<[ListMultipartUploadsResult, undefined] | Failure>;
+        head_bucket(bucket: string, opts?: CallOpts): LuaMultiReturn<[BucketInfo, undefined] | Failure>;
+        list_multipart_uploads(bucket: string, prefix?: string, opts?: ListMultipartUploadsOpts): LuaMultiReturn<[MultipartUpload[], undefined] | Failure>;
         abort_multipart_upload(bucket: string, key: string, upload_id: string, opts?: CallOpts): LuaMultiReturn<[true, undefined] | Failure>;
     }
 
@@ -252,9 +256,9 @@ declare module "s3" {
     export function list(this: void, bucket: string, opts?: ListOpts): LuaMultiReturn<[ListResult, undefined] | Failure>;
     export function objects(this: void, bucket: string, opts?: ObjectsOpts): LuaIterable<ListedObject>;
     export function delete_many(this: void, bucket: string, keys: string[] | { prefix: string }, opts?: CallOpts): LuaMultiReturn<[DeleteManyResult, undefined] | Failure>;
-    export function copy(this: void, src_bucket: string, src_key: string, dst_bucket: string, dst_key: string, opts?: CopyOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
+    export function copy(this: void, src_bucket: string, src_key: string, dst_bucket: string, dst_key: string, opts?: CopyOpts): LuaMultiReturn<[true, CopyInfo] | Failure>;
     export function list_buckets(this: void, opts?: CallOpts): LuaMultiReturn<[BucketEntry[], undefined] | Failure>;
-    export function head_bucket(this: void, bucket: string, opts?: CallOpts): LuaMultiReturn<[true, undefined] | Failure>;
-    export function list_multipart_uploads(this: void, bucket: string, opts?: ListMultipartUploadsOpts): LuaMultiReturn<[ListMultipartUploadsResult, undefined] | Failure>;
+    export function head_bucket(this: void, bucket: string, opts?: CallOpts): LuaMultiReturn<[BucketInfo, undefined] | Failure>;
+    export function list_multipart_uploads(this: void, bucket: string, prefix?: string, opts?: ListMultipartUploadsOpts): LuaMultiReturn<[MultipartUpload[], undefined] | Failure>;
     export function abort_multipart_upload(this: void, bucket: string, key: string, upload_id: string, opts?: CallOpts): LuaMultiReturn<[true, undefined] | Failure>;
 }
