@@ -37,8 +37,21 @@ function ____exports.createUpload(client, b, k, headers, timeout)
     end
     return id, nil
 end
---- Completes the upload; the ETag S3 gives (empty from Ceph RGW 16, which sends <ETag/>).
-function ____exports.completeUpload(client, b, k, id, parts, timeout)
+--- The conditions of a write (if-match, if-none-match) belong on CompleteMultipartUpload, where S3
+-- decides whether the object is written; CreateMultipartUpload gets the other headers.
+function ____exports.splitConditions(headers)
+    local rest = {}
+    local conditions = {}
+    for name, value in pairs(headers) do
+        if name == "if-match" or name == "if-none-match" then
+            conditions[name] = value
+        else
+            rest[name] = value
+        end
+    end
+    return rest, conditions
+end
+function ____exports.completeUpload(client, b, k, id, parts, timeout, conditions)
     local body = {"<CompleteMultipartUpload>"}
     for ____, p in ipairs(parts) do
         body[#body + 1] = ((("<Part><PartNumber>" .. tostring(p.part_number)) .. "</PartNumber><ETag>") .. xmlQuoteEtag(p.etag)) .. "</ETag></Part>"
@@ -47,6 +60,11 @@ function ____exports.completeUpload(client, b, k, id, parts, timeout)
     local query = {}
     query.uploadId = id
     local headers = {}
+    if conditions ~= nil then
+        for name, value in pairs(conditions) do
+            headers[name] = value
+        end
+    end
     headers["content-type"] = "application/xml"
     local req = {
         method = "POST",

@@ -56,6 +56,7 @@ local completedResponse = ____upload.completedResponse
 local ____multipart = require("s3.multipart")
 local completeUpload = ____multipart.completeUpload
 local createUpload = ____multipart.createUpload
+local splitConditions = ____multipart.splitConditions
 --- Collects chunks into buffers of exactly `size` bytes (the last one shorter).
 local PartBuffer = __TS__Class()
 PartBuffer.name = "PartBuffer"
@@ -176,11 +177,12 @@ function ____exports.uploadStream(client, bucket, key, next, o)
         progress:report(true)
         return resp, #first
     end
+    local createHeaders, conditions = splitConditions(o.headers)
     local uploadId, createErr = createUpload(
         client,
         bucket,
         key,
-        o.headers,
+        createHeaders,
         timeLeft(o.deadline)
     )
     if uploadId == nil then
@@ -269,7 +271,8 @@ function ____exports.uploadStream(client, bucket, key, next, o)
         key,
         uploadId,
         state.parts,
-        timeLeft(o.deadline)
+        timeLeft(o.deadline),
+        conditions
     )
     if etag == nil then
         abortDetached(client, bucket, key, uploadId)

@@ -25,6 +25,7 @@ local ____multipart = require("s3.multipart")
 local abortUpload = ____multipart.abortUpload
 local completeUpload = ____multipart.completeUpload
 local createUpload = ____multipart.createUpload
+local splitConditions = ____multipart.splitConditions
 --- What a completed multipart upload answers, shaped as a single PUT's answer (the ETag is the
 -- one header the callers read). RGW answers an empty <ETag/>: HEAD has the right one then.
 function ____exports.completedResponse(etag)
@@ -143,11 +144,12 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
             key
         )
     end
+    local createHeaders, conditions = splitConditions(o.headers)
     local uploadId, createErr = createUpload(
         client,
         bucket,
         key,
-        o.headers,
+        createHeaders,
         timeLeft(o.deadline)
     )
     if uploadId == nil then
@@ -214,7 +216,8 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
         key,
         uploadId,
         up.parts,
-        timeLeft(o.deadline)
+        timeLeft(o.deadline),
+        conditions
     )
     if etag == nil then
         ____exports.abortDetached(client, bucket, key, uploadId)

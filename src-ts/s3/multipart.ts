@@ -32,8 +32,28 @@ export interface CompletedPart {
 }
 
 /** Completes the upload; the ETag S3 gives (empty from Ceph RGW 16, which sends <ETag/>). */
+/**
+ * The conditions of a write (if-match, if-none-match) belong on CompleteMultipartUpload, where S3
+ * decides whether the object is written; CreateMultipartUpload gets the other headers.
+ */
+export function splitConditions(
+    headers: LuaTable<string, string>,
+): LuaMultiReturn<[LuaTable<string, string>, LuaTable<string, string>]> {
+    const rest = new LuaTable<string, string>();
+    const conditions = new LuaTable<string, string>();
+    for (const [name, value] of pairs(headers)) {
+        if (name === "if-match" || name === "if-none-match") {
+            conditions.set(name, value);
+        } else {
+            rest.set(name, value);
+        }
+    }
+    return $multi(rest, conditions);
+}
+
 export function completeUpload(
-    client: Client, b: string, k: string, id: string, parts: CompletedPart[], timeout: number | undefined
+    client: Client, b: string, k: string, id: string, parts: CompletedPart[], timeout: number | undefined,
+    conditions?: LuaTable<string, string>,
 ): LuaMultiReturn<[string, undefined] | [undefined, S3Error]> {
     const body: string[] = ["<CompleteMultipartUpload>"];
     for (const p of parts) {
@@ -44,6 +64,11 @@ export function completeUpload(
     const query = new LuaTable<string, string>();
     query.set("uploadId", id);
     const headers = new LuaTable<string, string>();
+    if (conditions !== undefined) {
+        for (const [name, value] of pairs(conditions)) {
+            headers.set(name, value);
+        }
+    }
     headers.set("content-type", "application/xml");
     const req: NativeRequest = { method: "POST", bucket: b, key: k, query: query, headers: headers,
         body: body.join(""), timeout: timeout, parse: "complete_multipart_upload" };

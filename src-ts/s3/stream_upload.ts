@@ -13,7 +13,7 @@ import { Progress, ProgressFn } from "./parts";
 import { perform } from "./request";
 import { timeLeft } from "./deadline";
 import { abortDetached, completedResponse } from "./upload";
-import { CompletedPart, completeUpload, createUpload } from "./multipart";
+import { CompletedPart, completeUpload, createUpload, splitConditions } from "./multipart";
 
 /** Returns the next chunk, "" or undefined at the end; an error ends the upload. */
 export type ChunkSource = (this: void) => LuaMultiReturn<[string | undefined, S3Error | undefined]>;
@@ -137,7 +137,8 @@ export function uploadStream(
         progress.report(true);
         return $multi(resp, first.length);
     }
-    const [uploadId, createErr] = createUpload(client, bucket, key, o.headers, timeLeft(o.deadline));
+    const [createHeaders, conditions] = splitConditions(o.headers);
+    const [uploadId, createErr] = createUpload(client, bucket, key, createHeaders, timeLeft(o.deadline));
     if (uploadId === undefined) {
         return $multi(undefined, createErr);
     }
@@ -194,7 +195,7 @@ export function uploadStream(
         }
         return $multi(undefined, state.failure as S3Error);
     }
-    const [etag, doneErr] = completeUpload(client, bucket, key, uploadId, state.parts, timeLeft(o.deadline));
+    const [etag, doneErr] = completeUpload(client, bucket, key, uploadId, state.parts, timeLeft(o.deadline), conditions);
     if (etag === undefined) {
         abortDetached(client, bucket, key, uploadId);
         return $multi(undefined, doneErr);

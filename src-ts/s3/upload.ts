@@ -13,7 +13,7 @@ import { S3Error, newError } from "./errors";
 import { PartFn, Progress, ProgressFn, partSizeFor, runParts } from "./parts";
 import { timeLeft } from "./deadline";
 import { perform } from "./request";
-import { CompletedPart, abortUpload, completeUpload, createUpload } from "./multipart";
+import { CompletedPart, abortUpload, completeUpload, createUpload, splitConditions } from "./multipart";
 
 /** Seconds an abort may take, whatever is left of the call's deadline. */
 const ABORT_TIMEOUT = 60;
@@ -118,7 +118,8 @@ export function uploadMultipart(
         return $multi(undefined, newError("EntityTooLarge",
             `${size} bytes is more than an S3 object holds (5 TiB)`, bucket, key));
     }
-    const [uploadId, createErr] = createUpload(client, bucket, key, o.headers, timeLeft(o.deadline));
+    const [createHeaders, conditions] = splitConditions(o.headers);
+    const [uploadId, createErr] = createUpload(client, bucket, key, createHeaders, timeLeft(o.deadline));
     if (uploadId === undefined) {
         return $multi(undefined, createErr);
     }
@@ -140,7 +141,7 @@ export function uploadMultipart(
         }
         return $multi(undefined, failure as S3Error);
     }
-    const [etag, doneErr] = completeUpload(client, bucket, key, uploadId, up.parts, timeLeft(o.deadline));
+    const [etag, doneErr] = completeUpload(client, bucket, key, uploadId, up.parts, timeLeft(o.deadline), conditions);
     if (etag === undefined) {
         abortDetached(client, bucket, key, uploadId);
         return $multi(undefined, doneErr);

@@ -98,4 +98,25 @@ describe('conditional and versioned requests', function()
             assert.are.equal('first', (client:get(bucket, 'create-once')))
         end
     end)
+
+    it('a multipart put_from_file sends if_none_match with CompleteMultipartUpload', function()
+        local c = s3.new({endpoint = h.config.endpoint, region = h.config.region,
+            access_key_id = h.config.access_key_id, secret_access_key = h.config.secret_access_key,
+            part_size = 5 * 1024 * 1024, multipart_threshold = 5 * 1024 * 1024})
+        local src = h.random_file(dir .. '/mp-src', 11 * 1024 * 1024)
+        assert(c:put(bucket, 'mp-once', 'small first'))
+        local ok, err = c:put_from_file(bucket, 'mp-once', src, {if_none_match = '*'})
+        if ok then
+            -- A store that ignores the condition on Complete (as it may on PUT) writes it.
+            assert.are.equal(11 * 1024 * 1024, assert(c:head(bucket, 'mp-once')).size)
+        else
+            assert.are.equal('PreconditionFailed', err.code)
+            assert.are.equal('small first', (c:get(bucket, 'mp-once')))
+        end
+        print('\n    multipart if_none_match on an existing key: ' .. (ok and 'written (ignored)' or err.code))
+        -- Created only when absent: a new key is written either way.
+        assert.is_true((c:put_from_file(bucket, 'mp-new', src, {if_none_match = '*'})))
+        local uploads = assert(c:list_multipart_uploads(bucket))
+        assert.are.same({}, uploads)
+    end)
 end)
