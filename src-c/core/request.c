@@ -1,4 +1,5 @@
 #include "request_internal.h"
+#include "request_target.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -22,179 +23,6 @@ monotonic_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* Headers the request sets itself; a caller's copy would break the signature or the framing. */
-static const char *const reserved_headers[] = {
-	"host", "authorization", "x-amz-date", "x-amz-content-sha256", "x-amz-security-token",
-	"content-length", "transfer-encoding", "expect", "connection",
-};
-
-/* S3 limits: a key is 1-1024 bytes; one PUT (a whole object or a part) carries at most 5 GiB. */
-#define S3_KEY_MAX 1024
-#define S3_SINGLE_PUT_MAX (5ULL * 1024 * 1024 * 1024)
-/* The longest bucket name anything accepted (legacy us-east-1 buckets); new ones have 3-63. */
-#define S3_BUCKET_MAX 255
-
-/* An HTTP token (RFC 9110 tchar): what a header name may consist of. */
-static bool
-is_tchar(unsigned char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       (c != '\0' && strchr("!#$%&'*+-.^_`|~", c) != NULL);
-}
-
-static bool
-header_name_is_valid(const char *name)
-{
-	if (name[0] == '\0')
-		return false;
-	for (const unsigned char *p = (const unsigned char *)name; *p != '\0'; p++) {
-		if (!is_tchar(*p))
-			return false;
-	}
-	for (size_t i = 0; i < sizeof(reserved_headers) / sizeof(reserved_headers[0]); i++) {
-		if (strcasecmp(name, reserved_headers[i]) == 0)
-			return false;
-	}
-	return true;
-}
-
-/* No line breaks (they would start a header of the caller's making) nor other control bytes:
- * even a tab, which HTTP allows, is signed differently by different servers. */
-static bool
-header_value_is_valid(const char *value)
-{
-	for (const unsigned char *p = (const unsigned char *)value; *p != '\0'; p++) {
-		if (*p < ' ' || *p == 127)
-			return false;
-	}
-	return true;
-}
-
-/* The loosest bucket names any S3 store takes: 1-255 of A-Z a-z 0-9 . _ -, and never "." or
- * "..". The Lua layer applies S3's strict rules unless told otherwise; this keeps anything that
- * would change the meaning of the URL (a '/', '?', '%', a dot segment) out of it. */
-static bool
-bucket_is_valid(const char *bucket)
-{
-	size_t len = strlen(bucket);
-	if (len == 0 || len > S3_BUCKET_MAX || strcmp(bucket, ".") == 0 || strcmp(bucket, "..") == 0)
-		return false;
-	for (const unsigned char *p = (const unsigned char *)bucket; *p != '\0'; p++) {
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '.' || *p == '_' || *p == '-'))
-			return false;
-	}
-	return true;
-}
-
-static int
-validate_spec(const struct s3_request_spec *spec, struct s3_error *err)
-{
-	static const char *const methods[] = {"GET", "PUT", "HEAD", "DELETE", "POST"};
-	bool method_ok = false;
-	for (size_t i = 0; spec->method != NULL && i < sizeof(methods) / sizeof(methods[0]); i++)
-		method_ok = method_ok || strcmp(spec->method, methods[i]) == 0;
-	if (!method_ok) {
-		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "method must be one of GET PUT HEAD DELETE POST");
-		return -1;
-	}
-	if (spec->bucket != NULL && spec->bucket[0] == '\0') {
-		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "bucket must not be empty");
-		return -1;
-	}
-	if (spec->bucket != NULL && !bucket_is_valid(spec->bucket)) {
-		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
-			     "bucket must be 1-%d characters of A-Z a-z 0-9 . _ -, got '%.64s'", S3_BUCKET_MAX,
-			     spec->bucket);
-		return -1;
-	}
-	if (spec->bucket == NULL && spec->key != NULL && spec->key[0] != '\0') {
-		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "a key needs a bucket");
-		return -1;
-	}
-	if (spec->key != NULL && strlen(spec->key) > S3_KEY_MAX) {
-		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "key must be 1-%d bytes, got %zu bytes",
-			     S3_KEY_MAX, strlen(spec->key));
-		return -1;
-	}
-	if (spec->body != NULL && spec->body->size > S3_SINGLE_PUT_MAX) {
-		s3_error_set(err, S3_ERR_ENTITY_TOO_LARGE, 0,
-			     "the body is %llu bytes: a single PUT is limited to 5 GiB (%llu bytes)",
-			     (unsigned long long)spec->body->size, (unsigned long long)S3_SINGLE_PUT_MAX);
-		return -1;
-	}
-	for (size_t i = 0; i < spec->n_headers; i++) {
-		if (spec->headers[i].key == NULL || !header_name_is_valid(spec->headers[i].key)) {
-			s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "header name '%s' is not allowed",
-				     spec->headers[i].key != NULL ? spec->headers[i].key : "(null)");
-			return -1;
-		}
-		if (spec->headers[i].value == NULL || !header_value_is_valid(spec->headers[i].value)) {
-			s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
-				     "header '%s' must have a value without line breaks or control bytes",
-				     spec->headers[i].key);
-			return -1;
-		}
-	}
-	for (size_t i = 0; i < spec->n_query; i++) {
-		if (spec->query[i].key == NULL || spec->query[i].key[0] == '\0') {
-			s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "query parameter names must not be empty");
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Where a request (or a presigned URL) goes: the Host, the encoded path and the canonical query,
- * each exactly as it is sent and signed. One builder for both, so a presigned URL names an object
- * the way a request for it does. */
-struct target {
-	struct s3_buf host;
-	struct s3_buf path;
-	struct s3_buf query;
-};
-
-static void
-target_free(struct target *t)
-{
-	s3_buf_free(&t->host);
-	s3_buf_free(&t->path);
-	s3_buf_free(&t->query);
-}
-
-/* Path-style: /bucket/key; virtual-hosted: /key with the bucket in the host name. The choice is
- * made per request (s3_client_bucket_in_host). query/n_query replace the spec's. */
-static int
-build_target(struct target *t, const struct s3_client *c, const struct s3_request_spec *spec,
-	     const struct s3_kv *query, size_t n_query)
-{
-	*t = (struct target){S3_BUF_INIT, S3_BUF_INIT, S3_BUF_INIT};
-	bool bucket_in_host = s3_client_bucket_in_host(c, spec->bucket);
-	int rc = 0;
-	if (bucket_in_host)
-		rc |= s3_buf_appendf(&t->host, "%s.%s", spec->bucket, c->authority);
-	else
-		rc |= s3_buf_append_str(&t->host, c->authority);
-	rc |= s3_buf_append_char(&t->path, '/');
-	if (spec->bucket != NULL && !bucket_in_host) {
-		rc |= s3_uri_encode(&t->path, spec->bucket, strlen(spec->bucket), false);
-		if (spec->key != NULL && spec->key[0] != '\0')
-			rc |= s3_buf_append_char(&t->path, '/');
-	}
-	if (spec->key != NULL)
-		rc |= s3_uri_encode(&t->path, spec->key, strlen(spec->key), true);
-	rc |= s3_canonical_query(&t->query, query, n_query);
-	return rc;
-}
-
-static int
-append_url(struct s3_buf *url, const struct s3_client *c, const struct target *t)
-{
-	return s3_buf_appendf(url, "%s://%s%s%s%s", c->scheme, s3_buf_cstr(&t->host),
-			      s3_buf_cstr(&t->path), t->query.len > 0 ? "?" : "",
-			      s3_buf_cstr(&t->query));
 }
 
 static const char *
@@ -290,7 +118,7 @@ struct s3_request *
 s3_request_new(struct s3_client *client, const struct s3_request_spec *spec, struct s3_error *err)
 {
 	s3_error_clear(err);
-	if (validate_spec(spec, err) != 0)
+	if (s3_request_validate_spec(spec, err) != 0)
 		return NULL;
 	struct s3_request *req = calloc(1, sizeof(*req));
 	if (req == NULL) {
@@ -305,13 +133,13 @@ s3_request_new(struct s3_client *client, const struct s3_request_spec *spec, str
 	req->timeout_ms = spec->timeout_ms >= 0 ? spec->timeout_ms : client->timeout_ms;
 	req->progress = spec->progress;
 
-	struct target t;
-	int rc = build_target(&t, client, spec, spec->query, spec->n_query);
-	rc |= append_url(&req->url, client, &t);
+	struct s3_target t;
+	int rc = s3_target_build(&t, client, spec, spec->query, spec->n_query);
+	rc |= s3_target_append_url(&req->url, client, &t);
 	if (rc == 0)
 		rc = sign_and_build_headers(req, spec, s3_buf_cstr(&t.host), s3_buf_cstr(&t.path),
 					    s3_buf_cstr(&t.query));
-	target_free(&t);
+	s3_target_free(&t);
 	if (rc != 0) {
 		s3_error_set(err, S3_ERR_NO_MEMORY, 0, "out of memory building the request");
 		s3_request_free(req);
@@ -651,138 +479,4 @@ uint64_t
 s3_request_bytes_received(const struct s3_request *req)
 {
 	return req->bytes_received;
-}
-
-/* ---- Presigned URLs ---- */
-
-/* The query parameters query signing adds; a caller's copy would change what is signed. */
-static const char *const presign_params[] = {
-	"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
-	"X-Amz-SignedHeaders", "X-Amz-Security-Token", "X-Amz-Signature",
-};
-
-static int
-validate_presign(const struct s3_client *c, const struct s3_request_spec *spec, long expires_s,
-		 struct s3_error *err)
-{
-	if (c->anonymous) {
-		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
-			     "an anonymous client has no credentials to presign with");
-		return -1;
-	}
-	if (spec->method == NULL ||
-	    (strcmp(spec->method, "GET") != 0 && strcmp(spec->method, "PUT") != 0 &&
-	     strcmp(spec->method, "HEAD") != 0 && strcmp(spec->method, "DELETE") != 0)) {
-		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
-			     "method must be one of GET PUT HEAD DELETE");
-		return -1;
-	}
-	if (spec->bucket == NULL || spec->key == NULL || spec->key[0] == '\0') {
-		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0, "a presigned URL needs a bucket and a key");
-		return -1;
-	}
-	if (expires_s < 1 || expires_s > S3_PRESIGN_EXPIRES_MAX) {
-		s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
-			     "expires must be 1-%d seconds (7 days), got %ld", S3_PRESIGN_EXPIRES_MAX,
-			     expires_s);
-		return -1;
-	}
-	for (size_t i = 0; i < spec->n_query; i++) {
-		for (size_t j = 0; j < sizeof(presign_params) / sizeof(presign_params[0]); j++) {
-			if (spec->query[i].key != NULL &&
-			    strcasecmp(spec->query[i].key, presign_params[j]) == 0) {
-				s3_error_set(err, S3_ERR_INVALID_ARGUMENT, 0,
-					     "query parameter '%s' is set by the signer", presign_params[j]);
-				return -1;
-			}
-		}
-	}
-	return validate_spec(spec, err);
-}
-
-int
-s3_presign(struct s3_client *c, const struct s3_request_spec *spec, long expires_s, time_t now,
-	   struct s3_buf *url, struct s3_error *err)
-{
-	s3_error_clear(err);
-	if (validate_presign(c, spec, expires_s, err) != 0)
-		return -1;
-	if (now == 0)
-		now = time(NULL) + c->clock_offset;
-	char amz_date[17];
-	s3_sigv4_amz_date(now, amz_date);
-
-	/* Host first, then the caller's headers: those the URL's user must send as signed. */
-	size_t n_headers = spec->n_headers + 1;
-	struct s3_kv *headers = calloc(n_headers, sizeof(*headers));
-	size_t n_query = spec->n_query + 6;
-	struct s3_kv *query = calloc(n_query, sizeof(*query));
-	struct s3_buf credential = S3_BUF_INIT;
-	struct s3_buf signed_names = S3_BUF_INIT;
-	struct s3_buf signature = S3_BUF_INIT;
-	char expires[24];
-	snprintf(expires, sizeof(expires), "%ld", expires_s);
-	struct target t = {S3_BUF_INIT, S3_BUF_INIT, S3_BUF_INIT};
-	int rc = headers != NULL && query != NULL ? 0 : -1;
-	if (rc == 0) {
-		/* The host is known only from the target; build it once without a query first. */
-		rc = build_target(&t, c, spec, NULL, 0);
-		headers[0] = (struct s3_kv){"host", s3_buf_cstr(&t.host)};
-		for (size_t i = 0; i < spec->n_headers; i++)
-			headers[i + 1] = spec->headers[i];
-	}
-	if (rc == 0)
-		rc = s3_buf_appendf(&credential, "%s/%.8s/%s/s3/aws4_request", c->access_key_id,
-				    amz_date, c->region);
-	if (rc == 0)
-		rc = s3_sigv4_signed_headers(headers, n_headers, &signed_names);
-	size_t nq = 0;
-	if (rc == 0) {
-		for (size_t i = 0; i < spec->n_query; i++)
-			query[nq++] = spec->query[i];
-		query[nq++] = (struct s3_kv){"X-Amz-Algorithm", "AWS4-HMAC-SHA256"};
-		query[nq++] = (struct s3_kv){"X-Amz-Credential", s3_buf_cstr(&credential)};
-		query[nq++] = (struct s3_kv){"X-Amz-Date", amz_date};
-		query[nq++] = (struct s3_kv){"X-Amz-Expires", expires};
-		query[nq++] = (struct s3_kv){"X-Amz-SignedHeaders", s3_buf_cstr(&signed_names)};
-		if (c->session_token != NULL)
-			query[nq++] = (struct s3_kv){"X-Amz-Security-Token", c->session_token};
-		s3_buf_reset(&t.query);
-		rc = s3_canonical_query(&t.query, query, nq);
-	}
-	if (rc == 0) {
-		struct s3_sigv4_params params = {
-			.method = spec->method,
-			.canonical_uri = s3_buf_cstr(&t.path),
-			.canonical_query = s3_buf_cstr(&t.query),
-			.headers = headers,
-			.n_headers = n_headers,
-			.payload_hash = S3_UNSIGNED_PAYLOAD,
-			.region = c->region,
-			.service = "s3",
-			.access_key_id = c->access_key_id,
-			.secret_access_key = c->secret_access_key,
-			.now = now,
-		};
-		rc = s3_sigv4_query_signature(&params, &c->key_cache, &signature);
-	}
-	if (rc == 0) {
-		size_t mark = url->len;
-		rc = append_url(url, c, &t) | s3_buf_appendf(url, "&X-Amz-Signature=%s",
-							     s3_buf_cstr(&signature));
-		if (rc != 0) {
-			url->len = mark;
-			if (url->data != NULL)
-				url->data[mark] = '\0';
-		}
-	}
-	if (rc != 0)
-		s3_error_set(err, S3_ERR_NO_MEMORY, 0, "out of memory presigning the URL");
-	target_free(&t);
-	s3_buf_free(&credential);
-	s3_buf_free(&signed_names);
-	s3_buf_free(&signature);
-	free(headers);
-	free(query);
-	return rc == 0 ? 0 : -1;
 }

@@ -2,7 +2,6 @@
  * s3.native: the Lua binding of the core. A request call parks only the calling fiber until the
  * loop finishes the transfer; the bytes go between libcurl and a fd or a C buffer, never through Lua.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,20 +15,13 @@
 #include "highlevel/sink_source.h"
 #include "reactor/reactor_tarantool.h"
 #include "tarantool/capi.h"
-#include "tarantool/digest_worker.h"
+#include "tarantool/native_functions.h"
 #include "tarantool/fiber_wait.h"
 #include "tarantool/lua_client.h"
 #include "tarantool/shared_client.h"
 #include "tarantool/xml_lua.h"
 
 #define CLIENT_METATABLE "s3.native.client"
-#define COUNTER_METATABLE "s3.native.counter"
-
-/* Body bytes a transfer has moved, written by its requests on the loop and read by the fiber
- * that reports progress: a userdata, so that it lives as long as Lua refers to it. */
-struct lua_counter {
-	uint64_t bytes;
-};
 
 struct lua_client {
 	struct s3_tarantool_client *shared; /* one reference; NULL until made */
@@ -397,11 +389,10 @@ lua_client_request(lua_State *L)
 
 	lua_getfield(L, 2, "progress");
 	if (!lua_isnil(L, -1)) {
-		struct lua_counter *counter = luaL_testudata(L, -1, COUNTER_METATABLE);
-		if (counter == NULL)
+		spec.progress = s3_native_counter_test(L, -1);
+		if (spec.progress == NULL)
 			return luaL_error(L, "s3.native: progress must be a counter (native.counter())");
 		/* The request table keeps the counter alive while the request runs. */
-		spec.progress = &counter->bytes;
 	}
 	lua_pop(L, 1);
 	spec.query = read_pairs(L, 2, "query", &spec.n_query);
@@ -532,76 +523,6 @@ lua_set_default(lua_State *L)
 	return 0;
 }
 
-/* native.can_yield() -> false inside a transaction (box.begin, triggers such as before_replace
- * and on_replace), where a transfer must not run: the Lua layer refuses before it touches files. */
-static int
-lua_can_yield(lua_State *L)
-{
-	lua_pushboolean(L, !box_txn());
-	return 1;
-}
-
-/* native.counter() -> a progress counter for requests (req.progress); counter:value() reads it. */
-static int
-lua_counter_new(lua_State *L)
-{
-	struct lua_counter *counter = lua_newuserdata(L, sizeof(*counter));
-	counter->bytes = 0;
-	luaL_getmetatable(L, COUNTER_METATABLE);
-	lua_setmetatable(L, -2);
-	return 1;
-}
-
-static int
-lua_counter_value(lua_State *L)
-{
-	struct lua_counter *counter = luaL_checkudata(L, 1, COUNTER_METATABLE);
-	lua_pushnumber(L, (double)counter->bytes);
-	return 1;
-}
-
-/* native.md5_fd(fd, offset, size) -> 16-byte digest | nil, message. In a coio worker: yields. */
-static int
-lua_md5_fd(lua_State *L)
-{
-	int fd = (int)luaL_checkinteger(L, 1);
-	double offset = luaL_checknumber(L, 2);
-	double size = luaL_checknumber(L, 3);
-	if (fd < 0 || offset < 0 || size < 0)
-		return luaL_error(L, "s3.native: md5_fd wants fd, offset, size >= 0");
-	unsigned char md5[16];
-	if (s3_md5_fd_range(fd, (uint64_t)offset, (uint64_t)size, md5) != 0) {
-		lua_pushnil(L);
-		lua_pushstring(L, strerror(errno));
-		return 2;
-	}
-	lua_pushlstring(L, (const char *)md5, sizeof(md5));
-	return 1;
-}
-
-/* native.md5_string(s) -> 16-byte digest, computed in a coio worker (s stays referenced by the
- * Lua stack, and Lua strings never change, so the worker may read it). */
-static int
-lua_md5_string(lua_State *L)
-{
-	size_t len;
-	const char *data = luaL_checklstring(L, 1, &len);
-	unsigned char md5[16];
-	if (s3_md5_buffer(data, len, md5) != 0)
-		return luaL_error(L, "s3.native: md5 failed");
-	lua_pushlstring(L, (const char *)md5, sizeof(md5));
-	return 1;
-}
-
-/* native.reap(): tears down the clients let go since the last call into the module. */
-static int
-lua_reap(lua_State *L)
-{
-	(void)L;
-	s3_shared_client_reap();
-	return 0;
-}
-
 LUA_API int
 luaopen_s3_native(lua_State *L)
 {
@@ -625,28 +546,12 @@ luaopen_s3_native(lua_State *L)
 		lua_setfield(L, -2, "__index");
 	}
 	lua_pop(L, 1);
-	if (luaL_newmetatable(L, COUNTER_METATABLE)) {
-		lua_newtable(L);
-		lua_pushcfunction(L, lua_counter_value);
-		lua_setfield(L, -2, "value");
-		lua_setfield(L, -2, "__index");
-	}
-	lua_pop(L, 1);
 	lua_newtable(L);
-	lua_pushcfunction(L, lua_counter_new);
-	lua_setfield(L, -2, "counter");
-	lua_pushcfunction(L, lua_md5_fd);
-	lua_setfield(L, -2, "md5_fd");
-	lua_pushcfunction(L, lua_md5_string);
-	lua_setfield(L, -2, "md5_string");
+	s3_native_functions_register(L);
 	lua_pushcfunction(L, lua_client_new);
 	lua_setfield(L, -2, "client_new");
 	lua_pushcfunction(L, lua_set_default);
 	lua_setfield(L, -2, "set_default");
-	lua_pushcfunction(L, lua_can_yield);
-	lua_setfield(L, -2, "can_yield");
-	lua_pushcfunction(L, lua_reap);
-	lua_setfield(L, -2, "reap");
 	lua_pushlightuserdata(L, (void *)s3_capi_get());
 	lua_setfield(L, -2, "c_api");
 	lua_pushstring(L, s3_library_transport_version());

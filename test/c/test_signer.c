@@ -1,6 +1,6 @@
 /* Runs the AWS SigV4 test suite (header and query signing) against our signer, building every
  * input with our own encoding functions, plus the presigned URL example of the S3 documentation.
- * Usage: test_signer <suite dir>, e.g. ../shared/testdata/aws-sigv4-suite. */
+ * Usage: test_signer <suite dir>, e.g. test/data/aws-sigv4-suite. */
 
 /* timegm, opendir and friends are not C11. */
 #ifndef _DEFAULT_SOURCE
