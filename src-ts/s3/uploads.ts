@@ -1,11 +1,9 @@
 // Multipart uploads as objects of their own: listing the unfinished ones and aborting one (to
-// clean up after a killed process), and the Create / Complete / Abort requests the multipart
-// copy uses.
+// clean up after a killed process). The requests of an upload are in multipart.ts.
 
-import type { NativeRequest } from "s3.native";
 import type { Client } from "./client";
 import { deadlineOf, timeLeft } from "./deadline";
-import { S3Error, newError } from "./errors";
+import { S3Error } from "./errors";
 import { bucketArg, optTypes } from "./objects";
 import { abortUpload } from "./multipart";
 import { failure, perform, refusedHere } from "./request";
