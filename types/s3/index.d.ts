@@ -87,6 +87,8 @@ declare module "s3" {
         version_id?: string;
     }
     export type Progress = (this: void, done: number, total: number | undefined) => void;
+    /** An upload of unknown length: the next chunk, or undefined (or "") at the end. */
+    export type Reader = (this: void) => string | undefined;
     export interface HeadOpts extends CallOpts, ReadConditions {}
     export interface DeleteOpts extends CallOpts {
         version_id?: string;
@@ -217,7 +219,7 @@ declare module "s3" {
         get_to_file(bucket: string, key: string, path: string, opts?: GetToFileOpts): LuaMultiReturn<[true, ObjectInfo] | Failure>;
         put_from_file(bucket: string, key: string, path: string, opts?: PutOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
         get(bucket: string, key: string, opts?: GetOpts): LuaMultiReturn<[string, ObjectInfo] | Failure>;
-        put(bucket: string, key: string, body: string, opts?: PutOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
+        put(bucket: string, key: string, body: string | Reader, opts?: PutOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
         head(bucket: string, key: string, opts?: HeadOpts): LuaMultiReturn<[ObjectInfo, undefined] | Failure>;
         delete(bucket: string, key: string, opts?: DeleteOpts): LuaMultiReturn<[true, undefined] | Failure>;
         create_bucket(bucket: string, opts?: CreateBucketOpts): LuaMultiReturn<[true, undefined] | Failure>;
@@ -244,7 +246,7 @@ declare module "s3" {
     export function get_to_file(this: void, bucket: string, key: string, path: string, opts?: GetToFileOpts): LuaMultiReturn<[true, ObjectInfo] | Failure>;
     export function put_from_file(this: void, bucket: string, key: string, path: string, opts?: PutOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
     export function get(this: void, bucket: string, key: string, opts?: GetOpts): LuaMultiReturn<[string, ObjectInfo] | Failure>;
-    export function put(this: void, bucket: string, key: string, body: string, opts?: PutOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
+    export function put(this: void, bucket: string, key: string, body: string | Reader, opts?: PutOpts): LuaMultiReturn<[true, PutInfo] | Failure>;
     export function head(this: void, bucket: string, key: string, opts?: HeadOpts): LuaMultiReturn<[ObjectInfo, undefined] | Failure>;
     function delete_(this: void, bucket: string, key: string, opts?: DeleteOpts): LuaMultiReturn<[true, undefined] | Failure>;
     export { delete_ as delete };
