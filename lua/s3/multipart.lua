@@ -37,6 +37,42 @@ function ____exports.createUpload(client, b, k, headers, timeout)
     end
     return id, nil
 end
+--- UploadPart of part partNumber with its Content-MD5: the part's ETag, or why there is none
+-- (an answer without an ETag could not be completed, so it is an error here).
+function ____exports.uploadPart(client, b, k, id, partNumber, part, contentMd5, progress, timeout)
+    local query = {}
+    query.partNumber = tostring(partNumber)
+    query.uploadId = id
+    local headers = {}
+    headers["content-md5"] = contentMd5
+    local resp, err = perform(client, {
+        method = "PUT",
+        bucket = b,
+        key = k,
+        query = query,
+        headers = headers,
+        body = part.body,
+        body_fd = part.body_fd,
+        body_offset = part.body_offset,
+        body_size = part.body_size,
+        progress = progress,
+        timeout = timeout
+    }, b, k)
+    if resp == nil then
+        return nil, err
+    end
+    local etag = resp.headers.etag
+    if etag == nil or etag == "" then
+        return nil, newError(
+            "InvalidResponse",
+            ("UploadPart of part " .. tostring(partNumber)) .. " answered no ETag",
+            b,
+            k,
+            resp.status
+        )
+    end
+    return etag, nil
+end
 --- The conditions of a write (if-match, if-none-match) belong on CompleteMultipartUpload, where S3
 -- decides whether the object is written; CreateMultipartUpload gets the other headers.
 function ____exports.splitConditions(headers)

@@ -57,6 +57,7 @@ local ____multipart = require("s3.multipart")
 local completeUpload = ____multipart.completeUpload
 local createUpload = ____multipart.createUpload
 local splitConditions = ____multipart.splitConditions
+local uploadPart = ____multipart.uploadPart
 --- Collects chunks into buffers of exactly `size` bytes (the last one shorter).
 local PartBuffer = __TS__Class()
 PartBuffer.name = "PartBuffer"
@@ -101,32 +102,23 @@ local function md5Base64(s)
     )
 end
 local function sendPart(client, bucket, key, uploadId, index, body, o, progress, state)
-    local query = {}
-    query.partNumber = tostring(index)
-    query.uploadId = uploadId
-    local headers = {}
-    headers["content-md5"] = md5Base64(body)
-    local resp, err = perform(
+    local etag, err = uploadPart(
         client,
-        {
-            method = "PUT",
-            bucket = bucket,
-            key = key,
-            query = query,
-            headers = headers,
-            body = body,
-            progress = progress.counter,
-            timeout = timeLeft(o.deadline)
-        },
         bucket,
-        key
+        key,
+        uploadId,
+        index,
+        {body = body},
+        md5Base64(body),
+        progress.counter,
+        timeLeft(o.deadline)
     )
-    if resp == nil then
+    if etag == nil then
         if state.failure == nil then
             state.failure = err
         end
     else
-        state.parts[index] = {part_number = index, etag = resp.headers.etag or ""}
+        state.parts[index] = {part_number = index, etag = etag}
     end
     state.running = state.running - 1
     state.cond:signal()

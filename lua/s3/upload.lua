@@ -19,13 +19,12 @@ local partSizeFor = ____parts.partSizeFor
 local runParts = ____parts.runParts
 local ____deadline = require("s3.deadline")
 local timeLeft = ____deadline.timeLeft
-local ____request = require("s3.request")
-local perform = ____request.perform
 local ____multipart = require("s3.multipart")
 local abortUpload = ____multipart.abortUpload
 local completeUpload = ____multipart.completeUpload
 local createUpload = ____multipart.createUpload
 local splitConditions = ____multipart.splitConditions
+local uploadPart = ____multipart.uploadPart
 --- What a completed multipart upload answers, shaped as a single PUT's answer (the ETag is the
 -- one header the callers read). RGW answers an empty <ETag/>: HEAD has the right one then.
 function ____exports.completedResponse(etag)
@@ -47,7 +46,7 @@ function ____exports.contentMd5(fd, offset, size, bucket, key)
     end
     return digest.base64_encode(md5, {nowrap = true}), nil
 end
-local function uploadPart(up, index)
+local function sendFilePart(up, index)
     local offset = (index - 1) * up.partSize
     local size = math.min(up.partSize, up.size - offset)
     local md5, md5Err = ____exports.contentMd5(
@@ -60,39 +59,19 @@ local function uploadPart(up, index)
     if md5 == nil then
         return md5Err
     end
-    local query = {}
-    query.partNumber = tostring(index)
-    query.uploadId = up.uploadId
-    local headers = {}
-    headers["content-md5"] = md5
-    local resp, err = perform(
+    local etag, err = uploadPart(
         up.client,
-        {
-            method = "PUT",
-            bucket = up.bucket,
-            key = up.key,
-            query = query,
-            headers = headers,
-            body_fd = up.fd,
-            body_offset = up.base + offset,
-            body_size = size,
-            progress = up.progress.counter,
-            timeout = timeLeft(up.deadline)
-        },
         up.bucket,
-        up.key
+        up.key,
+        up.uploadId,
+        index,
+        {body_fd = up.fd, body_offset = up.base + offset, body_size = size},
+        md5,
+        up.progress.counter,
+        timeLeft(up.deadline)
     )
-    if resp == nil then
+    if etag == nil then
         return err
-    end
-    local etag = resp.headers.etag
-    if etag == nil or etag == "" then
-        return newError(
-            "InternalError",
-            ("the server gave part " .. tostring(index)) .. " no ETag",
-            up.bucket,
-            up.key
-        )
     end
     up.parts[index] = {part_number = index, etag = etag}
     return nil
@@ -178,7 +157,7 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
         )
     }
     local function work(index)
-        return uploadPart(up, index)
+        return sendFilePart(up, index)
     end
     local ran, failed = pcall(function() return runParts(
         count,

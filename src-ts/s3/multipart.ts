@@ -2,7 +2,7 @@
 // (upload.ts, stream_upload.ts, copy.ts) and for abort_multipart_upload. Arguments are checked
 // by the callers. No API module is imported here, so that every engine can use it.
 
-import type { NativeRequest } from "s3.native";
+import type { NativeCounter, NativeRequest } from "s3.native";
 import type { Client } from "./client";
 import { S3Error, newError } from "./errors";
 import { perform } from "./request";
@@ -24,6 +24,43 @@ export function createUpload(
             resp.status));
     }
     return $multi(id, undefined);
+}
+
+/** Where a part's bytes come from: a string, or a range of a file descriptor. */
+export interface PartBody {
+    body?: string;
+    body_fd?: number;
+    body_offset?: number;
+    body_size?: number;
+}
+
+/**
+ * UploadPart of part partNumber with its Content-MD5: the part's ETag, or why there is none
+ * (an answer without an ETag could not be completed, so it is an error here).
+ */
+export function uploadPart(
+    client: Client, b: string, k: string, id: string, partNumber: number, part: PartBody, contentMd5: string,
+    progress: NativeCounter | undefined, timeout: number | undefined,
+): LuaMultiReturn<[string, undefined] | [undefined, S3Error]> {
+    const query = new LuaTable<string, string>();
+    query.set("partNumber", tostring(partNumber));
+    query.set("uploadId", id);
+    const headers = new LuaTable<string, string>();
+    headers.set("content-md5", contentMd5);
+    const [resp, err] = perform(client, {
+        method: "PUT", bucket: b, key: k, query: query, headers: headers, body: part.body,
+        body_fd: part.body_fd, body_offset: part.body_offset, body_size: part.body_size,
+        progress: progress, timeout: timeout,
+    }, b, k);
+    if (resp === undefined) {
+        return $multi(undefined, err);
+    }
+    const etag = resp.headers.get("etag");
+    if (etag === undefined || etag === "") {
+        return $multi(undefined, newError("InvalidResponse", `UploadPart of part ${partNumber} answered no ETag`, b, k,
+            resp.status));
+    }
+    return $multi(etag, undefined);
 }
 
 export interface CompletedPart {

@@ -13,7 +13,7 @@ import { Progress, ProgressFn } from "./parts";
 import { perform } from "./request";
 import { timeLeft } from "./deadline";
 import { abortDetached, completedResponse } from "./upload";
-import { CompletedPart, completeUpload, createUpload, splitConditions } from "./multipart";
+import { CompletedPart, completeUpload, createUpload, splitConditions, uploadPart } from "./multipart";
 
 /** Returns the next chunk, "" or undefined at the end; an error ends the upload. */
 export type ChunkSource = (this: void) => LuaMultiReturn<[string | undefined, S3Error | undefined]>;
@@ -84,21 +84,14 @@ function sendPart(
     this: void, client: Client, bucket: string, key: string, uploadId: string, index: number, body: string,
     o: StreamOptions, progress: Progress, state: InFlight,
 ): void {
-    const query = new LuaTable<string, string>();
-    query.set("partNumber", tostring(index));
-    query.set("uploadId", uploadId);
-    const headers = new LuaTable<string, string>();
-    headers.set("content-md5", md5Base64(body));
-    const [resp, err] = perform(client, {
-        method: "PUT", bucket: bucket, key: key, query: query, headers: headers, body: body,
-        progress: progress.counter, timeout: timeLeft(o.deadline),
-    }, bucket, key);
-    if (resp === undefined) {
+    const [etag, err] = uploadPart(client, bucket, key, uploadId, index, { body: body }, md5Base64(body),
+        progress.counter, timeLeft(o.deadline));
+    if (etag === undefined) {
         if (state.failure === undefined) {
             state.failure = err;
         }
     } else {
-        state.parts[index - 1] = { part_number: index, etag: resp.headers.get("etag") ?? "" };
+        state.parts[index - 1] = { part_number: index, etag: etag };
     }
     state.running = state.running - 1;
     state.cond.signal();

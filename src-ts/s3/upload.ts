@@ -12,8 +12,7 @@ import type { Client } from "./client";
 import { S3Error, newError } from "./errors";
 import { PartFn, Progress, ProgressFn, partSizeFor, runParts } from "./parts";
 import { timeLeft } from "./deadline";
-import { perform } from "./request";
-import { CompletedPart, abortUpload, completeUpload, createUpload, splitConditions } from "./multipart";
+import { CompletedPart, abortUpload, completeUpload, createUpload, splitConditions, uploadPart } from "./multipart";
 
 /** Seconds an abort may take, whatever is left of the call's deadline. */
 const ABORT_TIMEOUT = 60;
@@ -46,29 +45,18 @@ export function contentMd5(fd: number, offset: number, size: number, bucket: str
     return $multi(digest.base64_encode(md5, { nowrap: true }), undefined);
 }
 
-function uploadPart(this: void, up: Upload, index: number): S3Error | undefined {
+function sendFilePart(this: void, up: Upload, index: number): S3Error | undefined {
     const offset = (index - 1) * up.partSize;
     const size = math.min(up.partSize, up.size - offset);
     const [md5, md5Err] = contentMd5(up.fd, up.base + offset, size, up.bucket, up.key);
     if (md5 === undefined) {
         return md5Err;
     }
-    const query = new LuaTable<string, string>();
-    query.set("partNumber", tostring(index));
-    query.set("uploadId", up.uploadId);
-    const headers = new LuaTable<string, string>();
-    headers.set("content-md5", md5);
-    const [resp, err] = perform(up.client, {
-        method: "PUT", bucket: up.bucket, key: up.key, query: query, headers: headers,
-        body_fd: up.fd, body_offset: up.base + offset, body_size: size,
-        progress: up.progress.counter, timeout: timeLeft(up.deadline),
-    }, up.bucket, up.key);
-    if (resp === undefined) {
+    const [etag, err] = uploadPart(up.client, up.bucket, up.key, up.uploadId, index,
+        { body_fd: up.fd, body_offset: up.base + offset, body_size: size }, md5, up.progress.counter,
+        timeLeft(up.deadline));
+    if (etag === undefined) {
         return err;
-    }
-    const etag = resp.headers.get("etag");
-    if (etag === undefined || etag === "") {
-        return newError("InternalError", `the server gave part ${index} no ETag`, up.bucket, up.key);
     }
     up.parts[index - 1] = { part_number: index, etag: etag };
     return undefined;
@@ -128,7 +116,7 @@ export function uploadMultipart(
         base: o.offset ?? 0, client: client, bucket: bucket, key: key, uploadId: uploadId, fd: fd, size: size, partSize: partSize,
         parts: [], deadline: o.deadline, progress: new Progress(o.onProgress, size, native.counter()),
     };
-    const work: PartFn = (index: number) => uploadPart(up, index);
+    const work: PartFn = (index: number) => sendFilePart(up, index);
     const [ran, failed] = pcall(() => runParts(count, o.concurrency, work, up.progress, bucket, key));
     let failure: S3Error | undefined = ran ? failed : undefined;
     if (ran && failure === undefined && o.currentSize() !== size) {
