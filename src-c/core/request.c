@@ -388,19 +388,36 @@ s3_request_on_body(struct s3_request *req, const char *data, size_t len)
 		size_t room = S3_ERROR_BODY_MAX - req->error_body.len;
 		return s3_buf_append(&req->error_body, data, len < room ? len : room) == 0 ? 0 : -1;
 	}
+	if (req->sink != NULL) {
+		int rc = req->sink->write(req->sink, data, len);
+		/* The same bytes come again after the resume: count them then. */
+		if (rc == S3_SINK_FULL)
+			return rc;
+		if (rc != 0) {
+			req->io_errno = errno;
+			return -1;
+		}
+	}
 	req->bytes_received += len;
 	req->last_activity = monotonic_now();
 	if (req->progress != NULL) {
 		*req->progress += len;
 		req->progress_added += len;
 	}
-	if (req->sink == NULL)
-		return 0;
-	if (req->sink->write(req->sink, data, len) != 0) {
-		req->io_errno = errno;
-		return -1;
-	}
 	return 0;
+}
+
+void
+s3_request_resume(struct s3_request *req)
+{
+	if (req->state == S3_REQUEST_RUNNING && req->easy != NULL)
+		s3_multi_driver_resume(req->client->driver, req->easy);
+}
+
+void
+s3_request_note_activity(struct s3_request *req)
+{
+	req->last_activity = monotonic_now();
 }
 
 void

@@ -53,6 +53,13 @@ void s3_request_abort_with(struct s3_request *req, const char *code, const char 
 /* Seconds since a byte of the request moved either way (header lines, body), or since it started. */
 double s3_request_idle_seconds(const struct s3_request *req);
 
+/* Goes on with a transfer its sink or source paused (S3_SINK_FULL, S3_SOURCE_WAIT). Runs libcurl
+ * for a moment; not from inside a sink or source call. A request no longer running is left alone. */
+void s3_request_resume(struct s3_request *req);
+/* The request's bytes are moving, e.g. to the disk while the transfer waits for room: the idle
+ * bound (s3_request_idle_seconds) counts from now. */
+void s3_request_note_activity(struct s3_request *req);
+
 /* Aborts a running request, then frees everything. */
 void s3_request_free(struct s3_request *req);
 

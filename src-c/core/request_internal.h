@@ -50,7 +50,7 @@ void s3_request_on_status_line(struct s3_request *req, long status);
 void s3_request_on_headers_end(struct s3_request *req);
 void s3_request_on_header(struct s3_request *req, const char *name, size_t name_len,
 			  const char *value, size_t value_len);
-/* Returns 0, -1 when the sink failed (req->io_errno set). */
+/* Returns 0, S3_SINK_FULL (pause; nothing was taken), -1 when the sink failed (req->io_errno set). */
 int s3_request_on_body(struct s3_request *req, const char *data, size_t len);
 /* len bytes of the request body went to libcurl. */
 void s3_request_on_sent(struct s3_request *req, size_t len);

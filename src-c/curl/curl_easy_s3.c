@@ -28,9 +28,12 @@ on_body(char *data, size_t size, size_t nmemb, void *userp)
 	if (req->step_bytes >= S3_STEP_BYTE_BUDGET &&
 	    s3_multi_driver_defer(req->client->driver, req->easy) == 0)
 		return CURL_WRITEFUNC_PAUSE;
+	int rc = s3_request_on_body(req, data, len);
+	if (rc == S3_SINK_FULL)
+		return CURL_WRITEFUNC_PAUSE;
 	req->step_bytes += len;
 	/* Returning less than len makes libcurl fail the transfer with CURLE_WRITE_ERROR. */
-	return s3_request_on_body(req, data, len) == 0 ? len : 0;
+	return rc == 0 ? len : 0;
 }
 
 static size_t
@@ -70,6 +73,8 @@ on_read(char *data, size_t size, size_t nmemb, void *userp)
 {
 	struct s3_request *req = userp;
 	ssize_t n = req->body->read(req->body, data, size * nmemb);
+	if (n == S3_SOURCE_WAIT)
+		return CURL_READFUNC_PAUSE;
 	if (n < 0) {
 		req->io_errno = errno;
 		return CURL_READFUNC_ABORT;

@@ -65,28 +65,45 @@ resume_deferred(struct s3_multi_driver *d)
 	d->n_deferred = 0;
 }
 
-/* One step of libcurl on the loop: fd is CURL_SOCKET_TIMEOUT for the timer. */
-static void
-act(struct s3_multi_driver *d, curl_socket_t fd, int mask)
+struct step_clock {
+	double wall;
+	double cpu;
+};
+
+static struct step_clock
+step_begin(void)
 {
-	double started = clock_seconds(CLOCK_MONOTONIC);
 	/* The thread's CPU time too: on a busy machine a step's wall time includes the time the OS
 	 * gave other processes (or the kernel spent blocked in I/O); its CPU time is our own work. */
-	double cpu_started = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
-	int running;
-	d->step++;
-	curl_multi_socket_action(d->multi, fd, mask, &running);
-	complete_finished(d);
-	resume_deferred(d);
-	complete_finished(d);
-	double took = clock_seconds(CLOCK_MONOTONIC) - started;
-	double cpu = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - cpu_started;
+	struct step_clock c = {clock_seconds(CLOCK_MONOTONIC), clock_seconds(CLOCK_THREAD_CPUTIME_ID)};
+	return c;
+}
+
+static void
+step_end(struct s3_multi_driver *d, struct step_clock started)
+{
+	double took = clock_seconds(CLOCK_MONOTONIC) - started.wall;
+	double cpu = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - started.cpu;
 	d->stats.actions++;
 	d->stats.busy_seconds += took;
 	if (took > d->stats.max_action_seconds)
 		d->stats.max_action_seconds = took;
 	if (cpu > d->stats.max_action_cpu_seconds)
 		d->stats.max_action_cpu_seconds = cpu;
+}
+
+/* One step of libcurl on the loop: fd is CURL_SOCKET_TIMEOUT for the timer. */
+static void
+act(struct s3_multi_driver *d, curl_socket_t fd, int mask)
+{
+	struct step_clock started = step_begin();
+	int running;
+	d->step++;
+	curl_multi_socket_action(d->multi, fd, mask, &running);
+	complete_finished(d);
+	resume_deferred(d);
+	complete_finished(d);
+	step_end(d, started);
 }
 
 static void
@@ -225,4 +242,21 @@ s3_multi_driver_defer(struct s3_multi_driver *d, CURL *easy)
 	}
 	d->deferred[d->n_deferred++] = easy;
 	return 0;
+}
+
+void
+s3_multi_driver_resume(struct s3_multi_driver *d, CURL *easy)
+{
+	struct step_clock started = step_begin();
+	/* A step of its own: the bytes libcurl held back count against a fresh budget. */
+	d->step++;
+	CURLcode rc = curl_easy_pause(easy, CURLPAUSE_CONT);
+	if (rc != CURLE_OK) {
+		void *private_data = NULL;
+		curl_easy_getinfo(easy, CURLINFO_PRIVATE, &private_data);
+		curl_multi_remove_handle(d->multi, easy);
+		d->done(easy, rc, private_data);
+	}
+	complete_finished(d);
+	step_end(d, started);
 }

@@ -44,4 +44,9 @@ uint64_t s3_multi_driver_step(const struct s3_multi_driver *driver);
  * later loop iteration and other fibers run in between. Returns 0, -1 when memory runs out. */
 int s3_multi_driver_defer(struct s3_multi_driver *driver, CURL *easy);
 
+/* Unpauses a transfer its sink or source paused, from outside any libcurl callback (a fiber that
+ * made room or read ahead). libcurl hands over what it held back at once; the step counts in the
+ * stats like one of the loop's. A transfer that cannot go on ends here with the done callback. */
+void s3_multi_driver_resume(struct s3_multi_driver *driver, CURL *easy);
+
 #endif

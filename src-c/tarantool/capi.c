@@ -166,7 +166,7 @@ run(struct s3_tarantool_client *client, const struct s3_request_spec *spec, uint
 	if (req == NULL) {
 		copy_error(err, &core_err);
 	} else {
-		s3_fiber_wait_request(req, client->core->idle_timeout_s);
+		s3_fiber_wait_request(req, client->core->idle_timeout_s, NULL);
 		s3_fiber_give_back_connection(client);
 		const struct s3_error *failure = s3_request_error(req);
 		if (failure != NULL) {

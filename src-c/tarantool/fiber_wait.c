@@ -21,8 +21,11 @@ on_request_done(struct s3_request *req, void *arg)
 }
 
 void
-s3_fiber_wait_request(struct s3_request *req, double idle_timeout)
+s3_fiber_wait_request(struct s3_request *req, double idle_timeout, const struct s3_fiber_io *io)
 {
+	/* A source reads its first bytes ahead before the request goes out. */
+	if (io != NULL && io->pending(io->self))
+		io->run(io->self);
 	if (s3_request_start(req, on_request_done, fiber_self()) != 0)
 		return;
 	/* Looks at the request's last byte a few times per idle bound (at least every second). */
@@ -39,7 +42,12 @@ s3_fiber_wait_request(struct s3_request *req, double idle_timeout)
 			s3_request_abort_with(req, S3_ERR_TIMEOUT, message);
 			break;
 		}
-		/* Woken by on_request_done, by fiber_cancel(), or spuriously by someone's wakeup. */
+		if (io != NULL && io->pending(io->self)) {
+			io->run(io->self);
+			continue;
+		}
+		/* Woken by on_request_done, by the sink or source with work, by fiber_cancel(), or
+		 * spuriously by someone's wakeup. */
 		if (check_every > 0)
 			fiber_sleep(check_every);
 		else

@@ -2,6 +2,8 @@
 #ifndef S3_TARANTOOL_FIBER_WAIT_H
 #define S3_TARANTOOL_FIBER_WAIT_H
 
+#include <stdbool.h>
+
 struct s3_request;
 struct s3_error;
 struct s3_tarantool_client;
@@ -15,10 +17,18 @@ int s3_fiber_take_connection(struct s3_tarantool_client *client, long *timeout_m
 /* After the request that took it has ended. */
 void s3_fiber_give_back_connection(struct s3_tarantool_client *client);
 
-/* Starts req and yields until it is done. A cancel of the calling fiber aborts the request at once
- * (it then ends with code Cancelled); so does a request during which no byte moved for
- * idle_timeout seconds (> 0; code Timeout, retryable): dead-connection detection. Must run in a
- * fiber. */
-void s3_fiber_wait_request(struct s3_request *req, double idle_timeout);
+/* Disk work of a request's file sink or source that the waiting fiber does for it, in a coio
+ * worker, so that the event loop never waits for the disk. */
+struct s3_fiber_io {
+	bool (*pending)(void *self); /* there is work to do now */
+	void (*run)(void *self);     /* does it; yields (a coio call), is not cancellable */
+	void *self;
+};
+
+/* Starts req and yields until it is done, doing io's work (NULL: none) whenever there is some.
+ * A cancel of the calling fiber aborts the request at once (it then ends with code Cancelled);
+ * so does a request during which no byte moved for idle_timeout seconds (> 0; code Timeout,
+ * retryable): dead-connection detection. Must run in a fiber. */
+void s3_fiber_wait_request(struct s3_request *req, double idle_timeout, const struct s3_fiber_io *io);
 
 #endif

@@ -17,8 +17,10 @@
 #include "tarantool/capi.h"
 #include "tarantool/native_functions.h"
 #include "tarantool/fiber_wait.h"
+#include "tarantool/read_ahead_source.h"
 #include "tarantool/lua_client.h"
 #include "tarantool/shared_client.h"
+#include "tarantool/write_behind_sink.h"
 #include "tarantool/xml_lua.h"
 
 #define CLIENT_METATABLE "s3.native.client"
@@ -366,7 +368,8 @@ lua_client_request(lua_State *L)
 		spec.timeout_ms = seconds_to_ms(timeout);
 
 	struct s3_buffer_source buffer_source;
-	struct s3_fd_source fd_source;
+	struct s3_read_ahead_source file_source;
+	struct s3_read_ahead_source *file_source_used = NULL;
 	size_t body_len = 0;
 	lua_getfield(L, 2, "body");
 	if (lua_type(L, -1) == LUA_TSTRING) {
@@ -383,8 +386,9 @@ lua_client_request(lua_State *L)
 		double size = opt_number(L, 2, "body_size", -1);
 		if (size < 0 || offset < 0)
 			return luaL_error(L, "s3.native: body_fd needs body_size and body_offset >= 0");
-		s3_fd_source_init(&fd_source, (int)body_fd, (uint64_t)offset, (uint64_t)size);
-		spec.body = &fd_source.base;
+		s3_read_ahead_source_init(&file_source, (int)body_fd, (uint64_t)offset, (uint64_t)size);
+		spec.body = &file_source.base;
+		file_source_used = &file_source;
 	}
 
 	lua_getfield(L, 2, "progress");
@@ -403,9 +407,12 @@ lua_client_request(lua_State *L)
 		return luaL_error(L, "s3.native: unknown parse '%s'", parse);
 	double sink_fd = opt_number(L, 2, "sink_fd", -1);
 	double sink_offset = opt_number(L, 2, "sink_offset", 0);
+	if (sink_fd >= 0 && file_source_used != NULL)
+		return luaL_error(L, "s3.native: body_fd and sink_fd do not go together");
 
 	/* Nothing below raises: the response buffer and the parser taken here always go back. */
-	struct s3_fd_sink fd_sink;
+	struct s3_write_behind_sink file_sink;
+	struct s3_write_behind_sink *file_sink_used = NULL;
 	struct s3_buffer_sink buffer_sink;
 	struct s3_buffer_sink *collected = NULL;
 	struct s3_xml_sink xml_sink;
@@ -422,8 +429,9 @@ lua_client_request(lua_State *L)
 		}
 		spec.sink = &xml_sink.base;
 	} else if (sink_fd >= 0) {
-		s3_fd_sink_init(&fd_sink, (int)sink_fd, (uint64_t)sink_offset);
-		spec.sink = &fd_sink.base;
+		s3_write_behind_sink_init(&file_sink, (int)sink_fd, (uint64_t)sink_offset);
+		spec.sink = &file_sink.base;
+		file_sink_used = &file_sink;
 	} else {
 		s3_buffer_sink_init(&buffer_sink, s3_shared_client_take_buffer(lc->shared));
 		spec.sink = &buffer_sink.base;
@@ -449,9 +457,32 @@ lua_client_request(lua_State *L)
 		push_error(L, &err);
 		return 2;
 	}
-	s3_fiber_wait_request(req, lc->shared->core->idle_timeout_s);
+	/* A file body and a file sink never go together (no S3 call both uploads and downloads a
+	 * body of that size), so the waiting fiber has at most one of them to serve. */
+	struct s3_fiber_io file_io;
+	const struct s3_fiber_io *io = NULL;
+	if (file_sink_used != NULL) {
+		s3_write_behind_sink_attach(file_sink_used, req, fiber_self());
+		file_io = s3_write_behind_sink_io(file_sink_used);
+		io = &file_io;
+	} else if (file_source_used != NULL) {
+		s3_read_ahead_source_attach(file_source_used, req, fiber_self());
+		file_io = s3_read_ahead_source_io(file_source_used);
+		io = &file_io;
+	}
+	s3_fiber_wait_request(req, lc->shared->core->idle_timeout_s, io);
 	s3_fiber_give_back_connection(lc->shared);
 	const struct s3_error *failure = s3_request_error(req);
+	if (failure == NULL && file_sink_used != NULL &&
+	    s3_write_behind_sink_finish(file_sink_used) != 0) {
+		s3_error_set(&err, S3_ERR_IO, 0, "writing the body to the file: %s", strerror(errno));
+		err.sys_errno = errno;
+		failure = &err;
+	}
+	if (file_sink_used != NULL)
+		s3_write_behind_sink_destroy(file_sink_used);
+	if (file_source_used != NULL)
+		s3_read_ahead_source_destroy(file_source_used);
 	int results;
 	if (failure == NULL && parsed != NULL)
 		failure = finish_parse(req, parsed, &err);

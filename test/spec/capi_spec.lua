@@ -80,6 +80,22 @@ describe('the C API', function()
         assert.are.equal(h.sha256_file(src), h.sha256_file(dir .. '/big-restored'))
     end)
 
+    it('ends a download whose disk writes fail with IOError, and stops the transfer', function()
+        if not fio.path.exists('/dev/full') then
+            pending('no /dev/full here')
+            return
+        end
+        local key = 'c api/to a full disk'
+        assert(s3.put(bucket, key, string.rep('x', 3 * MiB)))
+        -- get_to_fd writes where the caller's fd points: /dev/full answers every write with
+        -- ENOSPC, from the coio worker that does the writes.
+        local res, err = probe.transfer('get', bucket, key, '/dev/full')
+        assert.is_nil(res)
+        assert.is_truthy(err:find('^IOError'), err)
+        assert.is_truthy(err:find('space', 1, true), err)
+        assert.are.equal(0, s3.stats().active_requests)
+    end)
+
     it('lists objects across pages through the C API, a callback per object, and stops when told', function()
         local lb = h.bucket_name('capi-list') .. '-' .. math.random(1, 1e9)
         assert(s3.create_bucket(lb))
