@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 #include <time.h>
 
 struct s3_multi_driver {
@@ -68,14 +69,30 @@ resume_deferred(struct s3_multi_driver *d)
 struct step_clock {
 	double wall;
 	double cpu;
+	long involuntary_switches;
 };
+
+/* Times the OS took the thread away (preemption), where the kernel can say so per thread. */
+static long
+involuntary_switches(void)
+{
+#ifdef RUSAGE_THREAD
+	struct rusage ru;
+	if (getrusage(RUSAGE_THREAD, &ru) == 0)
+		return ru.ru_nivcsw;
+#endif
+	return 0;
+}
 
 static struct step_clock
 step_begin(void)
 {
 	/* The thread's CPU time too: on a busy machine a step's wall time includes the time the OS
 	 * gave other processes (or the kernel spent blocked in I/O); its CPU time is our own work. */
-	struct step_clock c = {clock_seconds(CLOCK_MONOTONIC), clock_seconds(CLOCK_THREAD_CPUTIME_ID)};
+	struct step_clock c;
+	c.wall = clock_seconds(CLOCK_MONOTONIC);
+	c.cpu = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
+	c.involuntary_switches = involuntary_switches();
 	return c;
 }
 
@@ -90,6 +107,10 @@ step_end(struct s3_multi_driver *d, struct step_clock started)
 		d->stats.max_action_seconds = took;
 	if (cpu > d->stats.max_action_cpu_seconds)
 		d->stats.max_action_cpu_seconds = cpu;
+	if (involuntary_switches() != started.involuntary_switches)
+		d->stats.preempted_actions++;
+	else if (took > d->stats.max_unpreempted_action_seconds)
+		d->stats.max_unpreempted_action_seconds = took;
 }
 
 /* One step of libcurl on the loop: fd is CURL_SOCKET_TIMEOUT for the timer. */

@@ -21,6 +21,11 @@ struct s3_multi_driver_stats {
 	double busy_seconds;       /* time spent in them */
 	double max_action_seconds; /* the longest one (wall time) */
 	double max_action_cpu_seconds; /* the most CPU time of the thread one took */
+	/* The longest wall time of an action the OS did not take the thread away during: what the
+	 * module itself held the loop for, blocking calls included, without the time other
+	 * processes ran on a busy machine (0 where the kernel does not count per thread). */
+	double max_unpreempted_action_seconds;
+	uint64_t preempted_actions;    /* actions the OS preempted (their time is not all ours) */
 };
 
 /* The reactor is borrowed: it must outlive the driver. max_connections: connections kept for

@@ -235,7 +235,7 @@ lua_client_clock_offset(lua_State *L)
 	return 1;
 }
 
-/* client:stats() -> {active_requests, loop_actions, loop_busy_seconds, loop_max_action_seconds} */
+/* client:stats() -> NativeStats of src-ts/s3/native.d.ts */
 static int
 lua_client_stats(lua_State *L)
 {
@@ -246,7 +246,7 @@ lua_client_stats(lua_State *L)
 	struct s3_client *core = lc->shared->core;
 	struct s3_multi_driver_stats stats;
 	s3_multi_driver_stats(core->driver, &stats);
-	lua_createtable(L, 0, 5);
+	lua_createtable(L, 0, 7);
 	lua_pushinteger(L, core->active_requests);
 	lua_setfield(L, -2, "active_requests");
 	lua_pushnumber(L, (double)stats.actions);
@@ -257,6 +257,10 @@ lua_client_stats(lua_State *L)
 	lua_setfield(L, -2, "loop_max_action_seconds");
 	lua_pushnumber(L, stats.max_action_cpu_seconds);
 	lua_setfield(L, -2, "loop_max_action_cpu_seconds");
+	lua_pushnumber(L, stats.max_unpreempted_action_seconds);
+	lua_setfield(L, -2, "loop_max_unpreempted_action_seconds");
+	lua_pushnumber(L, (double)stats.preempted_actions);
+	lua_setfield(L, -2, "loop_preempted_actions");
 	return 1;
 }
 

@@ -114,6 +114,10 @@ declare module "s3.native" {
         loop_max_action_seconds: number;
         /** The most CPU time one step took (its wall time above also holds preemption and blocking I/O). */
         loop_max_action_cpu_seconds: number;
+        /** The longest wall time of a step the OS did not preempt: the module's own hold of the loop. */
+        loop_max_unpreempted_action_seconds: number;
+        /** Steps the OS preempted (on a busy machine their wall time is partly other processes'). */
+        loop_preempted_actions: number;
     }
 
     export interface NativeClient {

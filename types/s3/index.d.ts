@@ -211,6 +211,11 @@ declare module "s3" {
         loop_actions: number;
         loop_busy_seconds: number;
         loop_max_action_seconds: number;
+        /** The most CPU time one step took. */
+        loop_max_action_cpu_seconds: number;
+        /** The longest step the OS did not preempt: the module's own hold of the event loop. */
+        loop_max_unpreempted_action_seconds: number;
+        loop_preempted_actions: number;
     }
     export type PresignMethod = "GET" | "PUT" | "HEAD" | "DELETE";
 
