@@ -1,0 +1,191 @@
+-- The transfer engine behind the fault proxy (test/fault/proxy.py): resets, stalls and a slow
+-- link in the middle of a multipart upload or a ranged download. Every case checks what a user
+-- relies on: a failed part or range is retried alone; when the call gives up, the upload is
+-- aborted (ListMultipartUploads shows no orphan) and the object is the old one, never a partial
+-- one; a failed download leaves the target file as it was and no temporary file.
+local s3 = require('s3')
+local fio = require('fio')
+local clock = require('clock')
+local fiber = require('fiber')
+local h = dofile('test/spec/helper.lua')
+
+local MiB = 1024 * 1024
+local PART = 5 * MiB
+local SIZE = 3 * PART + MiB -- 4 parts or ranges: 5, 5, 5 and 1 MiB
+local PARTS = 4
+local MID_PART = MiB / 2 -- where a fault hits a part's body: inside every part, the last one too
+
+describe('the transfer engine behind a fault-injecting proxy', function()
+    if not h.have_server() then
+        pending('S3_ENDPOINT is not set: run through make test')
+        return
+    end
+
+    local bucket = h.bucket_name('engine-faults')
+    local dir, direct, proxy, src, src_sha
+    local OLD = 'the old object'
+
+    local function client(opts)
+        local cfg = {endpoint = proxy.endpoint, region = h.config.region,
+            access_key_id = h.config.access_key_id, secret_access_key = h.config.secret_access_key,
+            part_size = PART, multipart_threshold = PART + 1, concurrency = PARTS, retries = 2,
+            idle_timeout = 1}
+        for k, v in pairs(opts or {}) do cfg[k] = v end
+        return s3.new(cfg)
+    end
+
+    local function open_uploads()
+        local ids = {}
+        for _, u in ipairs(assert(direct:list_multipart_uploads(bucket))) do
+            table.insert(ids, u.upload_id)
+        end
+        return ids
+    end
+
+    -- The abort runs in a fiber of its own; it has finished within a moment of the call.
+    local function assert_no_orphan()
+        local ok = h.wait_until(function() return #open_uploads() == 0 end, 10)
+        assert.is_true(ok, 'orphaned uploads: ' .. table.concat(open_uploads(), ', '))
+    end
+
+    local function object_sha(key)
+        local path = fio.pathjoin(dir, 'check')
+        fio.unlink(path)
+        local ok, err = direct:get_to_file(bucket, key, path)
+        if not ok then return nil, err end
+        return h.sha256_file(path)
+    end
+
+    setup(function()
+        dir = h.tempdir()
+        direct = s3.new(h.config)
+        assert(direct:create_bucket(bucket))
+        src = h.random_file(fio.pathjoin(dir, 'src'), SIZE)
+        src_sha = h.sha256_file(src)
+        proxy = h.start_proxy({log = fio.pathjoin(dir, 'proxy.log')})
+    end)
+
+    teardown(function()
+        if proxy ~= nil then proxy:stop() end
+        h.rmtree(dir)
+    end)
+
+    describe('multipart upload', function()
+        it('a part reset once mid-body: that part alone is sent again, the object completes', function()
+            proxy:mode(('reset dir=request after=%d method=PUT count=1'):format(MID_PART))
+            local ok, err = client():put_from_file(bucket, 'up/reset once', src)
+            assert.is_true(ok, tostring(err))
+            local st = proxy:stats()
+            assert.are.equal(1, st.faults)
+            assert.are.equal(PARTS + 1, st.methods.PUT)
+            assert.are.equal(src_sha, object_sha('up/reset once'))
+            local head = assert(direct:head(bucket, 'up/reset once'))
+            assert.matches('%-' .. PARTS .. '"?$', head.etag)
+            assert_no_orphan()
+        end)
+
+        it('every part attempt reset: ConnectionError, the upload aborted, the old object kept', function()
+            assert(direct:put(bucket, 'up/reset always', OLD))
+            proxy:mode(('reset dir=request after=%d method=PUT'):format(MID_PART))
+            local ok, err = client():put_from_file(bucket, 'up/reset always', src)
+            assert.is_nil(ok)
+            assert.are.equal('ConnectionError', err.code, tostring(err))
+            assert_no_orphan()
+            assert.are.equal(OLD, (direct:get(bucket, 'up/reset always')))
+        end)
+
+        it('a part stalled once: the idle bound ends that attempt and the retry completes it', function()
+            proxy:mode(('stall dir=request after=%d method=PUT count=1'):format(MID_PART))
+            local t0 = clock.monotonic()
+            local ok, err = client():put_from_file(bucket, 'up/stall once', src)
+            local took = clock.monotonic() - t0
+            assert.is_true(ok, tostring(err))
+            assert.is_true(took >= 1, ('took %.2f s: the stall cannot end before the idle bound'):format(took))
+            assert.are.equal(src_sha, object_sha('up/stall once'))
+            assert_no_orphan()
+        end)
+
+        it('a deadline that passes mid-upload on a slow link: Timeout by the deadline, upload aborted', function()
+            assert(direct:put(bucket, 'up/slow', OLD))
+            proxy:mode('trickle dir=request rate=1048576 method=PUT')
+            local t0 = clock.monotonic()
+            local ok, err = client():put_from_file(bucket, 'up/slow', src, {timeout = 2})
+            local took = clock.monotonic() - t0
+            assert.is_nil(ok)
+            assert.are.equal('Timeout', err.code, tostring(err))
+            assert.is_true(took < 2 + 1.5, ('took %.2f s with a 2 s deadline'):format(took))
+            proxy:mode('pass')
+            assert_no_orphan()
+            assert.are.equal(OLD, (direct:get(bucket, 'up/slow')))
+        end)
+
+        it('CompleteMultipartUpload reset before the server read it: sent again, the object completes', function()
+            proxy:mode('reset dir=request at=head after=10 method=POST path=uploadId= count=1')
+            local ok, err = client():put_from_file(bucket, 'up/complete reset', src)
+            assert.is_true(ok, tostring(err))
+            assert.are.equal(1, proxy:stats().faults)
+            assert.are.equal(src_sha, object_sha('up/complete reset'))
+            assert_no_orphan()
+        end)
+
+        it('a cancel mid-upload aborts the upload and keeps the old object', function()
+            assert(direct:put(bucket, 'up/cancel', OLD))
+            proxy:mode('trickle dir=request rate=1048576 method=PUT')
+            local c = client()
+            local result = fiber.channel(1)
+            local f = fiber.create(function()
+                result:put({c:put_from_file(bucket, 'up/cancel', src)})
+            end)
+            -- Cancelled once parts are on their way.
+            assert.is_true(h.wait_until(function() return proxy:stats().requests >= 2 end, 10))
+            f:cancel()
+            local r = result:get(10)
+            assert.is_not_nil(r, 'the cancelled call did not return')
+            assert.is_nil(r[1])
+            assert.are.equal('Cancelled', r[2].code, tostring(r[2]))
+            proxy:mode('pass')
+            assert_no_orphan()
+            assert.are.equal(OLD, (direct:get(bucket, 'up/cancel')))
+            assert.are.equal(0, c:stats().active_requests)
+        end)
+    end)
+
+    describe('ranged download', function()
+        local key = 'down/object'
+        local target
+
+        before_each(function()
+            assert(direct:put_from_file(bucket, key, src))
+            target = fio.pathjoin(dir, 'target')
+            h.write_file(target, OLD)
+        end)
+
+        it('a range reset once mid-body: that range alone is fetched again', function()
+            proxy:mode(('reset after=%d method=GET count=1'):format(MID_PART))
+            local ok, err = client():get_to_file(bucket, key, target)
+            assert.is_true(ok, tostring(err))
+            local st = proxy:stats()
+            assert.are.equal(1, st.faults)
+            assert.are.equal(PARTS + 1, st.methods.GET)
+            assert.are.equal(src_sha, h.sha256_file(target))
+            assert.are.same({}, h.leftovers(dir, 'target.'))
+        end)
+
+        it('every range attempt reset: ConnectionError, the target file unchanged, no temporary file', function()
+            proxy:mode(('reset after=%d method=GET'):format(MID_PART))
+            local ok, err = client():get_to_file(bucket, key, target)
+            assert.is_nil(ok)
+            assert.are.equal('ConnectionError', err.code, tostring(err))
+            assert.are.equal(OLD, h.read_file(target))
+            assert.are.same({}, h.leftovers(dir, 'target.'))
+        end)
+
+        it('a range stalled once: the idle bound ends that attempt and the retry completes it', function()
+            proxy:mode(('stall after=%d method=GET count=1'):format(MID_PART))
+            local ok, err = client():get_to_file(bucket, key, target)
+            assert.is_true(ok, tostring(err))
+            assert.are.equal(src_sha, h.sha256_file(target))
+            assert.are.same({}, h.leftovers(dir, 'target.'))
+        end)
+    end)
+end)
