@@ -7,7 +7,7 @@ local function __TS__New(target, ...)
 end
 -- End of Lua Library inline imports
 local ____exports = {}
-local putInfo, streamOptions, putFromReader, STREAM_READ_SIZE
+local putInfo, streamOptions, putFromReader
 local native = require("s3.native")
 local fio = require("fio")
 local ____config = require("s3.config")
@@ -79,12 +79,32 @@ function streamOptions(client, fn, o, headers, deadline, onProgress)
 end
 function putFromReader(client, fn, b, k, reader, o, headers)
     local deadline = deadlineOf(o.timeout, client._cfg.timeout)
-    local function read()
-        local chunk = reader()
-        if chunk ~= nil and type(chunk) ~= "string" then
-            return argError((fn .. ": the reader must return strings (or nil at the end), got a ") .. type(chunk))
+    local pending
+    local taken = 0
+    local ended = false
+    local function read(buf)
+        while buf:len() < buf:cap() do
+            if pending == nil then
+                if ended then
+                    return true, nil
+                end
+                local chunk = reader()
+                if chunk ~= nil and type(chunk) ~= "string" then
+                    return argError((fn .. ": the reader must return strings (or nil at the end), got a ") .. type(chunk))
+                end
+                if chunk == nil or chunk == "" then
+                    ended = true
+                    return true, nil
+                end
+                pending = chunk
+                taken = 0
+            end
+            taken = taken + buf:append(pending, taken)
+            if taken >= #pending then
+                pending = nil
+            end
         end
-        return chunk, nil
+        return ended and pending == nil, nil
     end
     local resp, sizeOrErr = uploadStream(
         client,
@@ -531,17 +551,14 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
         local deadline = deadlineOf(o.timeout, client._cfg.timeout)
         local onProgress = o.on_progress
         if st:is_fifo() or st:is_chr() then
-            local function read()
-                local chunk, readErr = fh:read(STREAM_READ_SIZE)
-                if chunk == nil then
-                    return nil, newError(
-                        "IOError",
-                        (("cannot read '" .. p) .. "': ") .. osError(readErr),
-                        b,
-                        k
-                    )
+            local fd = fh.fh
+            local function read(buf)
+                local room = buf:cap() - buf:len()
+                local got, readErr = buf:fill_from_fd(fd)
+                if got == nil then
+                    return nil, newError("IOError", (("cannot read '" .. p) .. "': ") .. readErr, b, k)
                 end
-                return chunk, nil
+                return got < room, nil
             end
             local sresp, sizeOrErr = uploadStream(
                 client,
@@ -722,8 +739,6 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
     end
     return true, putInfo(resp, #body)
 end
---- Bytes asked of a pipe at a time.
-STREAM_READ_SIZE = 1024 * 1024
 function ____exports.headObject(client, fn, bucket, key, opts)
     local b = ____exports.bucketArg(client, fn, bucket)
     local k = checkKey(fn, key)

@@ -16,6 +16,7 @@
 #include "reactor/reactor_tarantool.h"
 #include "tarantool/capi.h"
 #include "tarantool/native_functions.h"
+#include "tarantool/part_buffer.h"
 #include "tarantool/fiber_wait.h"
 #include "tarantool/read_ahead_source.h"
 #include "tarantool/lua_client.h"
@@ -384,6 +385,20 @@ lua_client_request(lua_State *L)
 		return luaL_error(L, "s3.native: body must be a string");
 	}
 	lua_pop(L, 1);
+	lua_getfield(L, 2, "body_buffer");
+	if (!lua_isnil(L, -1)) {
+		/* A slice of a part buffer, sent without a copy; the request table keeps it alive. */
+		struct s3_part_buffer *part = s3_part_buffer_test(L, -1);
+		double offset = opt_number(L, 2, "body_offset", 0);
+		double size = opt_number(L, 2, "body_size", -1);
+		if (part == NULL || part->data == NULL)
+			return luaL_error(L, "s3.native: body_buffer must be a live native.part_buffer()");
+		if (size < 0 || offset < 0 || offset + size > (double)part->len)
+			return luaL_error(L, "s3.native: body_buffer needs body_offset and body_size inside it");
+		s3_buffer_source_init(&buffer_source, part->data + (size_t)offset, (uint64_t)size);
+		spec.body = &buffer_source.base;
+	}
+	lua_pop(L, 1);
 	double body_fd = opt_number(L, 2, "body_fd", -1);
 	if (body_fd >= 0) {
 		double offset = opt_number(L, 2, "body_offset", 0);
@@ -583,6 +598,7 @@ luaopen_s3_native(lua_State *L)
 	lua_pop(L, 1);
 	lua_newtable(L);
 	s3_native_functions_register(L);
+	s3_part_buffer_register(L);
 	lua_pushcfunction(L, lua_client_new);
 	lua_setfield(L, -2, "client_new");
 	lua_pushcfunction(L, lua_set_default);

@@ -2,7 +2,7 @@
 // (upload.ts, stream_upload.ts, copy.ts) and for abort_multipart_upload. Arguments are checked
 // by the callers. No API module is imported here, so that every engine can use it.
 
-import type { NativeCounter, NativeRequest } from "s3.native";
+import type { NativeCounter, NativeRequest, PartBuffer } from "s3.native";
 import type { Client } from "./client";
 import { S3Error, newError } from "./errors";
 import { perform } from "./request";
@@ -26,10 +26,11 @@ export function createUpload(
     return $multi(id, undefined);
 }
 
-/** Where a part's bytes come from: a string, or a range of a file descriptor. */
+/** Where a part's bytes come from: a string, a range of a file descriptor or of a part buffer. */
 export interface PartBody {
     body?: string;
     body_fd?: number;
+    body_buffer?: PartBuffer;
     body_offset?: number;
     body_size?: number;
 }
@@ -49,7 +50,7 @@ export function uploadPart(
     headers.set("content-md5", contentMd5);
     const [resp, err] = perform(client, {
         method: "PUT", bucket: b, key: k, query: query, headers: headers, body: part.body,
-        body_fd: part.body_fd, body_offset: part.body_offset, body_size: part.body_size,
+        body_fd: part.body_fd, body_buffer: part.body_buffer, body_offset: part.body_offset, body_size: part.body_size,
         progress: progress, timeout: timeout,
     }, b, k);
     if (resp === undefined) {

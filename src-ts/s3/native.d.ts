@@ -41,6 +41,8 @@ declare module "s3.native" {
         headers?: LuaTable<string, string>;
         body?: string;
         body_fd?: number;
+        /** A slice (body_offset, body_size) of a part buffer, sent without a copy. */
+        body_buffer?: PartBuffer;
         body_offset?: number;
         body_size?: number;
         /** A 2xx response body is written to this fd at sink_offset instead of being returned. */
@@ -145,6 +147,24 @@ declare module "s3.native" {
     export function md5_fd(this: void, fd: number, offset: number, size: number): LuaMultiReturn<[string, undefined] | [undefined, string]>;
     /** Raw MD5 of s, computed in a worker thread (yields). */
     export function md5_string(this: void, s: string): string;
+
+    /** Memory for one part of an upload of unknown length, outside Lua's heap. */
+    export interface PartBuffer {
+        /** Copies bytes of s from offset `from` (0-based) on, as many as fit; returns how many. */
+        append(s: string, from?: number): number;
+        /** Reads fd into the room left, in a worker thread (yields); fewer bytes only at the end. */
+        fill_from_fd(fd: number): LuaMultiReturn<[number, undefined] | [undefined, string]>;
+        /** Raw MD5 of a slice, in a worker thread (yields). */
+        md5(offset: number, size: number): string;
+        /** The bytes from `from` on go to the start of the empty buffer `other`. */
+        move_tail(from: number, other: PartBuffer): void;
+        len(): number;
+        cap(): number;
+        clear(): void;
+        /** Frees the memory now; the buffer is unusable after it. */
+        release(): void;
+    }
+    export function part_buffer(this: void, capacity: number): LuaMultiReturn<[PartBuffer, undefined] | [undefined, string]>;
 
     /** False inside a transaction or a box trigger, where no fiber may yield. */
     export function can_yield(this: void): boolean;

@@ -9,7 +9,7 @@ import { MAX_PART_SIZE, MAX_SINGLE_PUT, MIN_PART_SIZE, checkRange } from "./conf
 import { S3Error, newError } from "./errors";
 import { downloadToFd } from "./download";
 import { verifyDownload } from "./verify";
-import { ChunkSource, StreamOptions, uploadStream } from "./stream_upload";
+import { StreamFiller, StreamOptions, uploadStream } from "./stream_upload";
 import { ProgressFn, Progress, runParts } from "./parts";
 import { failure, perform, Perform, refusedHere } from "./request";
 import { deadlineOf, timeLeft } from "./deadline";
@@ -322,12 +322,15 @@ export function putFromFile(
         const onProgress = o.get("on_progress") as ProgressFn | undefined;
         if (st.is_fifo() || st.is_chr()) {
             // A pipe or a device: its length is known only at its end.
-            const read: ChunkSource = () => {
-                const [chunk, readErr] = fh.read(STREAM_READ_SIZE);
-                if (chunk === undefined) {
-                    return $multi(undefined, newError("IOError", `cannot read '${p}': ${osError(readErr)}`, b, k));
+            // Read by a worker thread straight into the part buffers: no Lua string on the way.
+            const fd = fh.fh;
+            const read: StreamFiller = (buf) => {
+                const room = buf.cap() - buf.len();
+                const [got, readErr] = buf.fill_from_fd(fd);
+                if (got === undefined) {
+                    return $multi(undefined, newError("IOError", `cannot read '${p}': ${readErr}`, b, k));
                 }
-                return $multi(chunk, undefined);
+                return $multi(got < room, undefined);
             };
             const [sresp, sizeOrErr] = uploadStream(client, b, k, read,
                 streamOptions(client, fn, o, headers, deadline, onProgress));
@@ -441,9 +444,6 @@ export function putObject(
     return $multi(true as const, putInfo(resp, body.length));
 }
 
-/** Bytes asked of a pipe at a time. */
-const STREAM_READ_SIZE = 1024 * 1024;
-
 function streamOptions(
     client: Client, fn: string, o: LuaTable<string, unknown>, headers: LuaTable<string, string>,
     deadline: number | undefined, onProgress: ProgressFn | undefined,
@@ -467,12 +467,33 @@ function putFromReader(
     o: LuaTable<string, unknown>, headers: LuaTable<string, string>,
 ): LuaMultiReturn<[true, PutInfo] | [undefined, S3Error]> {
     const deadline = deadlineOf(o.get("timeout") as number | undefined, client._cfg.timeout);
-    const read: ChunkSource = () => {
-        const chunk = reader();
-        if (chunk !== undefined && typeof chunk !== "string") {
-            return argError(`${fn}: the reader must return strings (or nil at the end), got a ${type(chunk)}`);
+    // The reader's chunks are copied into the part buffers; a chunk may straddle two of them.
+    let pending: string | undefined;
+    let taken = 0;
+    let ended = false;
+    const read: StreamFiller = (buf) => {
+        while (buf.len() < buf.cap()) {
+            if (pending === undefined) {
+                if (ended) {
+                    return $multi(true, undefined);
+                }
+                const chunk = reader();
+                if (chunk !== undefined && typeof chunk !== "string") {
+                    return argError(`${fn}: the reader must return strings (or nil at the end), got a ${type(chunk)}`);
+                }
+                if (chunk === undefined || chunk === "") {
+                    ended = true;
+                    return $multi(true, undefined);
+                }
+                pending = chunk;
+                taken = 0;
+            }
+            taken = taken + buf.append(pending, taken);
+            if (taken >= pending.length) {
+                pending = undefined;
+            }
         }
-        return $multi(chunk as string | undefined, undefined);
+        return $multi(ended && pending === undefined, undefined);
     };
     const [resp, sizeOrErr] = uploadStream(client, b, k, read,
         streamOptions(client, fn, o, headers, deadline, o.get("on_progress") as ProgressFn | undefined));

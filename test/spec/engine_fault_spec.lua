@@ -150,6 +150,37 @@ describe('the transfer engine behind a fault-injecting proxy', function()
         end)
     end)
 
+    describe('stream upload (a reader of unknown length)', function()
+        local function reader()
+            local data = h.read_file(src)
+            local at = 1
+            return function()
+                local chunk = data:sub(at, at + 256 * 1024 - 1)
+                at = at + #chunk
+                return chunk
+            end
+        end
+
+        it('a part reset once mid-body: sent again from its buffer, the object completes', function()
+            proxy:mode(('reset dir=request after=%d method=PUT count=1'):format(MID_PART))
+            local ok, err = client():put(bucket, 'stream/reset once', reader())
+            assert.is_true(ok, tostring(err))
+            assert.are.equal(1, proxy:stats().faults)
+            assert.are.equal(src_sha, object_sha('stream/reset once'))
+            assert_no_orphan()
+        end)
+
+        it('every part attempt reset: ConnectionError, the upload aborted, the old object kept', function()
+            assert(direct:put(bucket, 'stream/reset always', OLD))
+            proxy:mode(('reset dir=request after=%d method=PUT'):format(MID_PART))
+            local ok, err = client():put(bucket, 'stream/reset always', reader())
+            assert.is_nil(ok)
+            assert.are.equal('ConnectionError', err.code, tostring(err))
+            assert_no_orphan()
+            assert.are.equal(OLD, (direct:get(bucket, 'stream/reset always')))
+        end)
+    end)
+
     describe('ranged download', function()
         local key = 'down/object'
         local target

@@ -214,6 +214,90 @@ describe('the transfer engine', function()
         end)
     end
 
+    -- A stream's first buffer holds the threshold; past it the stream is cut into parts.
+    for _, case in ipairs({
+        {'threshold - 1', THRESHOLD - 1, nil},
+        {'threshold', THRESHOLD, 2},
+        {'threshold + 1', THRESHOLD + 1, 2},
+        {'two parts exactly', 2 * PART, 2},
+        {'three parts and a byte', 3 * PART + 1, 4},
+    }) do
+        it('streams ' .. case[1] .. ' bytes from a reader, compared by hash', function()
+            local src = h.random_file(dir .. '/stream-src', case[2])
+            local data = h.read_file(src)
+            local at = 1
+            local ok, info = client:put(bucket, 'stream ' .. case[1], function()
+                -- Odd chunk sizes, so that chunks straddle the part buffers.
+                local chunk = data:sub(at, at + 300000 - 1)
+                at = at + #chunk
+                return chunk
+            end)
+            assert.is_true(ok, tostring(info))
+            assert.are.equal(case[2], info.size)
+            local etag = assert(client:head(bucket, 'stream ' .. case[1])).etag
+            if case[3] == nil then
+                assert.is_nil(etag:find('-', 1, true), etag)
+            else
+                assert.matches('%-' .. case[3] .. '"?$', etag)
+            end
+            local dst = dir .. '/stream-dst'
+            assert.is_true((client:get_to_file(bucket, 'stream ' .. case[1], dst)))
+            assert.are.equal(h.sha256_file(src), h.sha256_file(dst))
+        end)
+    end
+
+    it('a stream with the threshold two parts long cuts its first buffer in two', function()
+        local c = s3.new({endpoint = h.config.endpoint, region = h.config.region,
+            access_key_id = h.config.access_key_id, secret_access_key = h.config.secret_access_key,
+            part_size = PART, multipart_threshold = 2 * PART})
+        local src = h.random_file(dir .. '/stream-two', 2 * PART + 3)
+        local fifo = dir .. '/fifo-two'
+        fio.unlink(fifo)
+        assert.are.equal(0, os.execute(string.format('mkfifo %q', fifo)))
+        assert.are.equal(0, os.execute(string.format('cat %q > %q &', src, fifo)))
+        local ok, info = c:put_from_file(bucket, 'stream two', fifo)
+        assert.is_true(ok, tostring(info))
+        assert.matches('%-3"?$', assert(c:head(bucket, 'stream two')).etag)
+        local dst = dir .. '/stream-two-dst'
+        assert.is_true((c:get_to_file(bucket, 'stream two', dst)))
+        assert.are.equal(h.sha256_file(src), h.sha256_file(dst))
+    end)
+
+    it('a stream keeps its part buffers within 48 MiB at the defaults (RSS growth under 64 MiB)', function()
+        local c = s3.new(h.config) -- 8 MiB parts, 8 in flight: unbounded, that would be 72 MiB
+        local size = 400 * MiB
+        local fifo = dir .. '/fifo-big'
+        fio.unlink(fifo)
+        assert.are.equal(0, os.execute(string.format('mkfifo %q', fifo)))
+        assert.are.equal(0, os.execute(string.format('head -c %d /dev/zero > %q &', size, fifo)))
+        collectgarbage()
+        local rss0 = h.rss_kib('VmRSS')
+        h.reset_peak_rss()
+        local ok, info = c:put_from_file(bucket, 'stream big', fifo)
+        local growth_mib = (h.rss_kib('VmHWM') - rss0) / 1024
+        assert.is_true(ok, tostring(info))
+        assert.are.equal(size, info.size)
+        print(('\n    400 MiB from a FIFO at the defaults: RSS growth %.1f MiB'):format(growth_mib))
+        assert.is_true(growth_mib < 64, ('RSS grew %.1f MiB'):format(growth_mib))
+        assert(c:delete(bucket, 'stream big'))
+    end)
+
+    it('the part size of a stream doubles every 400 parts after 5,000: 10,000 parts reach 5 TiB', function()
+        local size_of = require('s3.stream_upload').streamPartSize
+        assert.are.equal(8 * MiB, size_of(8 * MiB, 1))
+        assert.are.equal(8 * MiB, size_of(8 * MiB, 5000))
+        assert.are.equal(16 * MiB, size_of(8 * MiB, 5001))
+        assert.are.equal(16 * MiB, size_of(8 * MiB, 5400))
+        assert.are.equal(32 * MiB, size_of(8 * MiB, 5401))
+        assert.are.equal(5 * 1024 * MiB, size_of(5 * 1024 * MiB, 9999))
+        -- From the smallest part size S3 allows on.
+        for _, first in ipairs({5 * MiB, 8 * MiB}) do
+            local total = 0
+            for i = 1, 10000 do total = total + size_of(first, i) end
+            assert.is_true(total >= 5 * 1024 * 1024 * MiB, 'only ' .. total .. ' bytes in 10,000 parts')
+        end
+    end)
+
     it('uploads from a reader function in parts, with progress of unknown total', function()
         local chunk = string.rep('0123456789abcdef', 4096) -- 64 KiB
         local n, count = 0, math.ceil((3 * PART + 5) / #chunk)
