@@ -52,7 +52,6 @@ function ____exports.get_to_fd(nativeClient, bucket, key, fd, o)
         fd,
         {
             headers = {},
-            threshold = client._cfg.multipart_threshold,
             partSize = client._cfg.part_size,
             concurrency = client._cfg.concurrency,
             deadline = deadlineOf(o.timeout, client._cfg.timeout),

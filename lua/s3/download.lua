@@ -24,22 +24,19 @@ local function copyHeaders(h)
     end
     return out
 end
---- "bytes 0-99/1234" -> 1234
-local function totalOf(contentRange)
-    if contentRange == nil then
-        return nil
-    end
-    local total = string.match(contentRange, "/(%d+)%s*$")
-    local ____temp_0
-    if total ~= nil then
-        ____temp_0 = tonumber(total)
-    else
-        ____temp_0 = nil
-    end
-    return ____temp_0
+local function changedError(r, err)
+    return newError(
+        "PreconditionFailed",
+        ("the object changed during the download (its ETag is no longer " .. r.etag) .. ")",
+        r.bucket,
+        r.key,
+        err.status,
+        err.request_id
+    )
 end
+--- Range `index` (2..n; the first one is the opening request) into its place in the file.
 local function fetchRange(r, index)
-    local offset = r.first + (index - 1) * r.partSize
+    local offset = (index - 1) * r.partSize
     local last = math.min(offset + r.partSize, r.total) - 1
     local headers = copyHeaders(r.headers)
     headers.range = (("bytes=" .. tostring(offset)) .. "-") .. tostring(last)
@@ -61,17 +58,7 @@ local function fetchRange(r, index)
         r.key
     )
     if resp == nil then
-        if err.code == "PreconditionFailed" then
-            return newError(
-                "PreconditionFailed",
-                ("the object changed during the download (its ETag is no longer " .. r.etag) .. ")",
-                r.bucket,
-                r.key,
-                err.status,
-                err.request_id
-            )
-        end
-        return err
+        return err.code == "PreconditionFailed" and changedError(r, err) or err
     end
     if resp.bytes ~= last - offset + 1 then
         return newError(
@@ -83,117 +70,167 @@ local function fetchRange(r, index)
     end
     return nil
 end
---- Fetches the object into fd (from offset 0). Returns the first response, with the object's
--- size as `bytes` and without its Content-Range.
+--- Progress of a download is reported only once its size is known.
+local function sizedOnly(fn)
+    if fn == nil then
+        return nil
+    end
+    return function(done, total)
+        if total ~= nil then
+            fn(done, total)
+        end
+    end
+end
+--- Fetches the object into fd (from offset o.offset on). Returns the first response, with the
+-- object's size as `bytes` and without its Content-Range.
 function ____exports.downloadToFd(client, bucket, key, fd, o)
     local base = o.offset or 0
-    local headers = copyHeaders(o.headers)
-    headers.range = "bytes=0-" .. tostring(o.threshold - 1)
-    local first, firstErr = perform(
-        client,
-        {
-            method = "GET",
-            bucket = bucket,
-            key = key,
-            headers = headers,
-            query = o.query,
-            sink_fd = fd,
-            sink_offset = base,
-            timeout = timeLeft(o.deadline)
-        },
-        bucket,
-        key,
-        o.restart
+    local probe = native.response_probe()
+    local firstHeaders = copyHeaders(o.headers)
+    firstHeaders.range = "bytes=0-" .. tostring(o.partSize - 1)
+    local progress = __TS__New(
+        Progress,
+        sizedOnly(o.onProgress),
+        nil,
+        native.counter()
     )
-    if first == nil then
-        if firstErr.code ~= "InvalidRange" then
-            return nil, firstErr
+    local r = {
+        base = base,
+        client = client,
+        bucket = bucket,
+        key = key,
+        fd = fd,
+        etag = "",
+        total = -1,
+        partSize = o.partSize,
+        headers = o.headers,
+        query = o.query,
+        deadline = o.deadline,
+        progress = progress
+    }
+    local first
+    local firstOver = false
+    local failure
+    local seen = 0
+    local function restart()
+        local ____temp_0
+        if r.total < 0 then
+            ____temp_0 = o.restart()
+        else
+            ____temp_0 = nil
         end
-        local whole, wholeErr = perform(
+        return ____temp_0
+    end
+    local function fetchFirst()
+        local resp, err = perform(
             client,
             {
                 method = "GET",
                 bucket = bucket,
                 key = key,
-                headers = o.headers,
+                headers = firstHeaders,
                 query = o.query,
                 sink_fd = fd,
                 sink_offset = base,
+                progress = progress.counter,
+                headers_probe = probe,
                 timeout = timeLeft(o.deadline)
             },
             bucket,
             key,
-            o.restart
+            restart
         )
-        if whole ~= nil and o.onProgress ~= nil then
-            o.onProgress(whole.bytes, whole.bytes)
+        firstOver = true
+        probe:wake()
+        if resp ~= nil then
+            first = resp
+            return nil
         end
-        if whole == nil then
-            return nil, wholeErr
-        end
-        return whole, nil
-    end
-    local ____temp_1
-    if first.status == 206 then
-        ____temp_1 = totalOf(first.headers["content-range"])
-    else
-        ____temp_1 = first.bytes
-    end
-    local total = ____temp_1
-    if total == nil then
-        return nil, newError("InternalError", "a ranged answer without the object's size", bucket, key)
-    end
-    first.headers["content-range"] = nil
-    local etag = first.headers.etag
-    if total > first.bytes then
-        if etag == nil or etag == "" then
-            return nil, newError("InternalError", "the object has no ETag to fetch its ranges by", bucket, key)
-        end
-        local r = {
-            base = base,
-            client = client,
-            bucket = bucket,
-            key = key,
-            fd = fd,
-            etag = etag,
-            first = first.bytes,
-            total = total,
-            partSize = o.partSize,
-            headers = o.headers,
-            query = o.query,
-            deadline = o.deadline,
-            progress = __TS__New(
-                Progress,
-                o.onProgress,
-                total,
-                native.counter(),
-                first.bytes
+        if err.code == "InvalidRange" and r.total < 0 then
+            local whole, wholeErr = perform(
+                client,
+                {
+                    method = "GET",
+                    bucket = bucket,
+                    key = key,
+                    headers = o.headers,
+                    query = o.query,
+                    sink_fd = fd,
+                    sink_offset = base,
+                    timeout = timeLeft(o.deadline)
+                },
+                bucket,
+                key,
+                o.restart
             )
-        }
-        local reportedOk, reportErr = pcall(function() return r.progress:report(true) end)
-        if not reportedOk then
-            return error(reportErr, 0)
+            first = whole
+            return wholeErr
         end
-        local count = math.ceil((total - first.bytes) / o.partSize)
-        local function work(index)
-            return fetchRange(r, index)
+        return err.code == "PreconditionFailed" and r.total >= 0 and changedError(r, err) or err
+    end
+    local function work(index)
+        local ____temp_1
+        if index == 1 then
+            ____temp_1 = fetchFirst()
+        else
+            ____temp_1 = fetchRange(r, index)
         end
-        local failed = runParts(
-            count,
-            o.concurrency,
-            work,
-            r.progress,
+        return ____temp_1
+    end
+    local growth = {wait = function(timeout)
+        local seq, status, size, etag = probe:wait(timeout, seen)
+        if seq == nil then
+            return firstOver and 1 or nil
+        end
+        seen = seq
+        if status == 200 and size ~= nil and size >= 0 then
+            r.total = size
+            progress:setTotal(size)
+            return 1
+        end
+        if status ~= 206 or size == nil or size < 0 then
+            return firstOver and 1 or nil
+        end
+        r.total = size
+        progress:setTotal(size)
+        if size <= o.partSize then
+            return 1
+        end
+        if etag == nil or etag == "" then
+            failure = newError("InternalError", "the object has no ETag to fetch its ranges by", bucket, key)
+            return 1
+        end
+        r.etag = etag
+        firstHeaders["if-match"] = etag
+        return math.ceil(size / o.partSize)
+    end}
+    local failed = runParts(
+        1,
+        o.concurrency,
+        work,
+        progress,
+        bucket,
+        key,
+        growth
+    )
+    if failed ~= nil or failure ~= nil or first == nil then
+        return nil, failed or failure or newError("InternalError", "no answer to the first range", bucket, key)
+    end
+    local response = first
+    local total = response.status == 206 and r.total >= 0 and r.total or response.bytes
+    if response.status == 206 and response.bytes ~= math.min(total, o.partSize) then
+        return nil, newError(
+            "IOError",
+            ("the first range came with " .. tostring(response.bytes)) .. " bytes",
             bucket,
             key
         )
-        if failed ~= nil then
-            return nil, failed
-        end
     end
-    first.bytes = total
+    response.headers["content-range"] = nil
+    response.bytes = total
     if o.onProgress ~= nil then
         o.onProgress(total, total)
     end
-    return first, nil
+    return response, nil
 end
 return ____exports

@@ -441,7 +441,6 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
             file.fh,
             {
                 headers = headers,
-                threshold = client._cfg.multipart_threshold,
                 partSize = partSize,
                 concurrency = concurrency,
                 deadline = deadline,

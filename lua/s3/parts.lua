@@ -81,12 +81,20 @@ local function worker(state)
     state.running = state.running - 1
     state.cond:signal()
 end
+local function spawn(state, fibers, concurrency)
+    local wanted = math.min(concurrency, state.running + state.count - state.next + 1)
+    while state.running < wanted do
+        state.running = state.running + 1
+        fibers[#fibers + 1] = fiber.new(worker, state)
+    end
+end
 --- Runs work(1..count) on at most `concurrency` fibers; the calling fiber waits, reporting
 -- progress. The first failure stops the others from taking new parts, and is returned once
 -- every worker is done. A cancel of the calling fiber, or a raise in on_progress, cancels the
 -- workers (their requests end at once); a raise is re-raised once they are all gone, so no
--- fiber outlives the call.
-function ____exports.runParts(count, concurrency, work, progress, bucket, key)
+-- fiber outlives the call. With `growth`, the count grows to what growth.wait() tells, and more
+-- workers start at once (a worker still on part 1 goes on with the next parts).
+function ____exports.runParts(count, concurrency, work, progress, bucket, key, growth)
     local state = {
         next = 1,
         count = count,
@@ -95,18 +103,30 @@ function ____exports.runParts(count, concurrency, work, progress, bucket, key)
         work = work
     }
     local fibers = {}
-    local n = math.min(concurrency, count)
-    do
-        local i = 0
-        while i < n do
-            state.running = state.running + 1
-            fibers[#fibers + 1] = fiber.new(worker, state)
-            i = i + 1
-        end
-    end
+    spawn(state, fibers, concurrency)
+    local growing = growth ~= nil
     local stopped = false
-    while state.running > 0 do
-        local waited = pcall(function() return state.cond:wait(PROGRESS_INTERVAL) end)
+    while state.running > 0 or growing do
+        local waited
+        if growing and not stopped then
+            waited = pcall(function()
+                local grown = growth.wait(PROGRESS_INTERVAL)
+                fiber.testcancel()
+                if grown ~= nil then
+                    growing = false
+                    if state.failure == nil and state.raised == nil and grown > state.count then
+                        state.count = grown
+                        spawn(state, fibers, concurrency)
+                    end
+                end
+            end)
+        else
+            growing = false
+            waited = pcall(function()
+                state.cond:wait(PROGRESS_INTERVAL)
+                fiber.testcancel()
+            end)
+        end
         local reported = true
         local raised
         if waited and not stopped then

@@ -111,6 +111,7 @@ end
 function waitFor(state, progress, cond)
     while not cond() do
         state.cond:wait(0.1)
+        fiber.testcancel()
         progress:report(false)
     end
 end

@@ -106,7 +106,10 @@ function ____exports.abortDetached(client, bucket, key, uploadId)
         state.cond:signal()
     end)
     while not state.done do
-        local waited = pcall(function() return state.cond:wait(1) end)
+        local waited = pcall(function()
+            state.cond:wait(1)
+            fiber.testcancel()
+        end)
         if not waited then
             return
         end

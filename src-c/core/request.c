@@ -132,6 +132,8 @@ s3_request_new(struct s3_client *client, const struct s3_request_spec *spec, str
 	req->sink = spec->sink;
 	req->timeout_ms = spec->timeout_ms >= 0 ? spec->timeout_ms : client->timeout_ms;
 	req->progress = spec->progress;
+	req->on_response_headers = spec->on_response_headers;
+	req->on_response_headers_arg = spec->on_response_headers_arg;
 
 	struct s3_target t;
 	int rc = s3_target_build(&t, client, spec, spec->query, spec->n_query);
@@ -355,6 +357,8 @@ void
 s3_request_on_headers_end(struct s3_request *req)
 {
 	req->headers_ended = true;
+	if (req->status >= 200 && req->on_response_headers != NULL)
+		req->on_response_headers(req, req->on_response_headers_arg);
 }
 
 void

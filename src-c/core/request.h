@@ -13,6 +13,8 @@
 #include "error.h"
 #include "io.h"
 
+struct s3_request;
+
 struct s3_request_spec {
 	const char *method;            /* GET PUT HEAD DELETE POST */
 	const char *bucket;            /* NULL: the service itself (list buckets) */
@@ -27,6 +29,10 @@ struct s3_request_spec {
 	const char *payload_hash;      /* NULL: SHA-256 of small in-memory bodies, else UNSIGNED-PAYLOAD */
 	uint64_t *progress;            /* NULL, or body bytes moved (sent + received) are added here as
 					* they move, and taken back when the request fails */
+	/* NULL, or called on the loop when the headers of the final response (status >= 200) have
+	 * come, before its body: a ranged download learns the object's size and ETag that early. */
+	void (*on_response_headers)(struct s3_request *req, void *arg);
+	void *on_response_headers_arg;
 };
 
 struct s3_request;

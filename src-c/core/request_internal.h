@@ -33,6 +33,8 @@ struct s3_request {
 	uint64_t bytes_sent;           /* request body bytes handed to libcurl */
 	uint64_t *progress;            /* see s3_request_spec */
 	uint64_t progress_added;       /* what this request added to *progress */
+	void (*on_response_headers)(struct s3_request *req, void *arg);
+	void *on_response_headers_arg;
 
 	uint64_t step;                 /* the driver's step the bytes below were counted in */
 	uint64_t step_bytes;           /* body bytes taken in that step */

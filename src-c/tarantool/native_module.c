@@ -19,6 +19,7 @@
 #include "tarantool/part_buffer.h"
 #include "tarantool/fiber_wait.h"
 #include "tarantool/read_ahead_source.h"
+#include "tarantool/response_probe.h"
 #include "tarantool/lua_client.h"
 #include "tarantool/shared_client.h"
 #include "tarantool/write_behind_sink.h"
@@ -418,6 +419,16 @@ lua_client_request(lua_State *L)
 		/* The request table keeps the counter alive while the request runs. */
 	}
 	lua_pop(L, 1);
+	lua_getfield(L, 2, "headers_probe");
+	if (!lua_isnil(L, -1)) {
+		struct s3_response_probe *probe = s3_response_probe_test(L, -1);
+		if (probe == NULL)
+			return luaL_error(L, "s3.native: headers_probe must be a native.response_probe()");
+		/* The request table keeps the probe alive while the request runs. */
+		spec.on_response_headers = s3_response_probe_on_headers;
+		spec.on_response_headers_arg = probe;
+	}
+	lua_pop(L, 1);
 	spec.query = read_pairs(L, 2, "query", &spec.n_query);
 	spec.headers = read_pairs(L, 2, "headers", &spec.n_headers);
 	const char *parse = opt_string(L, 2, "parse", NULL);
@@ -547,6 +558,16 @@ lua_client_presign(lua_State *L)
 	};
 	double expires = opt_number(L, 2, "expires", 3600);
 	/* Each read_pairs leaves its array on the stack, so both stay alive until we return. */
+	lua_getfield(L, 2, "headers_probe");
+	if (!lua_isnil(L, -1)) {
+		struct s3_response_probe *probe = s3_response_probe_test(L, -1);
+		if (probe == NULL)
+			return luaL_error(L, "s3.native: headers_probe must be a native.response_probe()");
+		/* The request table keeps the probe alive while the request runs. */
+		spec.on_response_headers = s3_response_probe_on_headers;
+		spec.on_response_headers_arg = probe;
+	}
+	lua_pop(L, 1);
 	spec.query = read_pairs(L, 2, "query", &spec.n_query);
 	spec.headers = read_pairs(L, 2, "headers", &spec.n_headers);
 	struct s3_error err;
@@ -599,6 +620,7 @@ luaopen_s3_native(lua_State *L)
 	lua_newtable(L);
 	s3_native_functions_register(L);
 	s3_part_buffer_register(L);
+	s3_response_probe_register(L);
 	lua_pushcfunction(L, lua_client_new);
 	lua_setfield(L, -2, "client_new");
 	lua_pushcfunction(L, lua_set_default);

@@ -43,7 +43,7 @@ export function get_to_fd(
 ): LuaMultiReturn<[true, number] | [undefined, NativeError]> {
     const client = clientOf(nativeClient);
     const [resp, err] = downloadToFd(client, bucket, key, fd, {
-        headers: new LuaTable(), threshold: client._cfg.multipart_threshold, partSize: client._cfg.part_size,
+        headers: new LuaTable(), partSize: client._cfg.part_size,
         concurrency: client._cfg.concurrency, deadline: deadlineOf(o.timeout, client._cfg.timeout),
         onProgress: o.on_progress, offset: o.offset,
         // Ranges are written at their offsets: a repeated first request simply writes over.

@@ -1,24 +1,25 @@
-// Parallel ranged download into a file: the first range tells the size and the ETag, the rest is
-// fetched `concurrency` ranges at a time with If-Match on that ETag (parts of two versions never
-// mix), each written at its offset (pwrite in C) and retried alone.
+// Parallel ranged download into a file: the object is cut into ranges of part_size. The first
+// range's request goes out alone; the moment its answer's headers tell the size and the ETag
+// (native.response_probe, before the body), the other ranges start, `concurrency` in flight in
+// all, each with If-Match on that ETag (parts of two versions never mix), written at its offset
+// by a coio worker and retried alone. The first range's own retries carry If-Match from then on.
 
 import * as native from "s3.native";
 import type { NativeResponse } from "s3.native";
 import type { Client } from "./client";
 import { S3Error, newError } from "./errors";
-import { PartFn, Progress, ProgressFn, runParts } from "./parts";
+import { PartFn, PoolGrowth, Progress, ProgressFn, runParts } from "./parts";
 import { perform } from "./request";
 import { timeLeft } from "./deadline";
 
 export interface DownloadOptions {
     headers: LuaTable<string, string>;
-    /** Objects up to this size come in one request. */
-    threshold: number;
+    /** The size of every range; an object up to this size comes in one request. */
     partSize: number;
     concurrency: number;
     deadline?: number;
     onProgress?: ProgressFn;
-    /** Before a repeated first request: start the file over. */
+    /** Before a repeated first request, while no other range was started: start the file over. */
     restart: (this: void) => S3Error | undefined;
     /** Where in fd the object's first byte goes (the C API's opts->offset); 0 by default. */
     offset?: number;
@@ -33,7 +34,6 @@ interface Ranges {
     key: string;
     fd: number;
     etag: string;
-    first: number;
     total: number;
     partSize: number;
     headers: LuaTable<string, string>;
@@ -50,17 +50,14 @@ function copyHeaders(h: LuaTable<string, string>): LuaTable<string, string> {
     return out;
 }
 
-/** "bytes 0-99/1234" -> 1234 */
-function totalOf(contentRange: string | undefined): number | undefined {
-    if (contentRange === undefined) {
-        return undefined;
-    }
-    const [total] = string.match(contentRange, "/(%d+)%s*$");
-    return total !== undefined ? tonumber(total) : undefined;
+function changedError(r: Ranges, err: S3Error): S3Error {
+    return newError("PreconditionFailed", `the object changed during the download (its ETag is no longer ${r.etag})`,
+        r.bucket, r.key, err.status, err.request_id);
 }
 
+/** Range `index` (2..n; the first one is the opening request) into its place in the file. */
 function fetchRange(this: void, r: Ranges, index: number): S3Error | undefined {
-    const offset = r.first + (index - 1) * r.partSize;
+    const offset = (index - 1) * r.partSize;
     const last = math.min(offset + r.partSize, r.total) - 1;
     const headers = copyHeaders(r.headers);
     headers.set("range", `bytes=${offset}-${last}`);
@@ -71,12 +68,7 @@ function fetchRange(this: void, r: Ranges, index: number): S3Error | undefined {
         progress: r.progress.counter, timeout: timeLeft(r.deadline),
     }, r.bucket, r.key);
     if (resp === undefined) {
-        if (err.code === "PreconditionFailed") {
-            return newError("PreconditionFailed",
-                `the object changed during the download (its ETag is no longer ${r.etag})`,
-                r.bucket, r.key, err.status, err.request_id);
-        }
-        return err;
+        return err.code === "PreconditionFailed" ? changedError(r, err) : err;
     }
     if (resp.bytes !== last - offset + 1) {
         return newError("IOError", `range ${offset}-${last} came with ${resp.bytes} bytes`, r.bucket, r.key);
@@ -84,66 +76,111 @@ function fetchRange(this: void, r: Ranges, index: number): S3Error | undefined {
     return undefined;
 }
 
+/** Progress of a download is reported only once its size is known. */
+function sizedOnly(fn: ProgressFn | undefined): ProgressFn | undefined {
+    if (fn === undefined) {
+        return undefined;
+    }
+    return (done: number, total: number | undefined) => {
+        if (total !== undefined) {
+            fn(done, total);
+        }
+    };
+}
+
 /**
- * Fetches the object into fd (from offset 0). Returns the first response, with the object's
- * size as `bytes` and without its Content-Range.
+ * Fetches the object into fd (from offset o.offset on). Returns the first response, with the
+ * object's size as `bytes` and without its Content-Range.
  */
 export function downloadToFd(
     client: Client, bucket: string, key: string, fd: number, o: DownloadOptions,
 ): LuaMultiReturn<[NativeResponse, undefined] | [undefined, S3Error]> {
     const base = o.offset ?? 0;
-    const headers = copyHeaders(o.headers);
-    headers.set("range", `bytes=0-${o.threshold - 1}`);
-    const [first, firstErr] = perform(client, {
-        method: "GET", bucket: bucket, key: key, headers: headers, query: o.query, sink_fd: fd, sink_offset: base,
-        timeout: timeLeft(o.deadline),
-    }, bucket, key, o.restart);
-    if (first === undefined) {
-        if (firstErr.code !== "InvalidRange") {
-            return $multi(undefined, firstErr);
+    const probe = native.response_probe();
+    const firstHeaders = copyHeaders(o.headers);
+    firstHeaders.set("range", `bytes=0-${o.partSize - 1}`);
+    const progress = new Progress(sizedOnly(o.onProgress), undefined, native.counter());
+    const r: Ranges = {
+        base: base, client: client, bucket: bucket, key: key, fd: fd, etag: "", total: -1, partSize: o.partSize,
+        headers: o.headers, query: o.query, deadline: o.deadline, progress: progress,
+    };
+    let first: NativeResponse | undefined;
+    let firstOver = false;
+    let failure: S3Error | undefined;
+    let seen = 0;
+
+    // Only while nothing else writes to the file may a repeated first request start it over.
+    const restart = (): S3Error | undefined => (r.total < 0 ? o.restart() : undefined);
+    const fetchFirst = (): S3Error | undefined => {
+        const [resp, err] = perform(client, {
+            method: "GET", bucket: bucket, key: key, headers: firstHeaders, query: o.query, sink_fd: fd,
+            sink_offset: base, progress: progress.counter, headers_probe: probe, timeout: timeLeft(o.deadline),
+        }, bucket, key, restart);
+        firstOver = true;
+        probe.wake();
+        if (resp !== undefined) {
+            first = resp;
+            return undefined;
         }
-        // An empty object has no byte 0: ask for it whole.
-        const [whole, wholeErr] = perform(client, { method: "GET", bucket: bucket, key: key, headers: o.headers,
-            query: o.query,
-            sink_fd: fd, sink_offset: base, timeout: timeLeft(o.deadline) }, bucket, key, o.restart);
-        if (whole !== undefined && o.onProgress !== undefined) {
-            o.onProgress(whole.bytes, whole.bytes);
+        if (err.code === "InvalidRange" && r.total < 0) {
+            // An empty object has no byte 0: ask for it whole.
+            const [whole, wholeErr] = perform(client, { method: "GET", bucket: bucket, key: key, headers: o.headers,
+                query: o.query, sink_fd: fd, sink_offset: base, timeout: timeLeft(o.deadline) }, bucket, key,
+            o.restart);
+            first = whole;
+            return wholeErr;
         }
-        if (whole === undefined) {
-            return $multi(undefined, wholeErr);
-        }
-        return $multi(whole, undefined);
+        return err.code === "PreconditionFailed" && r.total >= 0 ? changedError(r, err) : err;
+    };
+    const work: PartFn = (index: number) => (index === 1 ? fetchFirst() : fetchRange(r, index));
+
+    // How many ranges there are, as soon as the first answer's headers say.
+    const growth: PoolGrowth = {
+        wait: (timeout: number): number | undefined => {
+            const [seq, status, size, etag] = probe.wait(timeout, seen);
+            if (seq === undefined) {
+                return firstOver ? 1 : undefined;
+            }
+            seen = seq;
+            if (status === 200 && size !== undefined && size >= 0) {
+                // The server sent the whole object (it ignores Range): one request.
+                r.total = size;
+                progress.setTotal(size);
+                return 1;
+            }
+            if (status !== 206 || size === undefined || size < 0) {
+                // An error answer; the first request may be retried, and its next answer tells.
+                return firstOver ? 1 : undefined;
+            }
+            r.total = size;
+            progress.setTotal(size);
+            if (size <= o.partSize) {
+                return 1;
+            }
+            if (etag === undefined || etag === "") {
+                failure = newError("InternalError", "the object has no ETag to fetch its ranges by", bucket, key);
+                return 1;
+            }
+            r.etag = etag;
+            // A retry of the first range must get the same version as the others.
+            firstHeaders.set("if-match", etag);
+            return math.ceil(size / o.partSize);
+        },
+    };
+    const failed = runParts(1, o.concurrency, work, progress, bucket, key, growth);
+    if (failed !== undefined || failure !== undefined || first === undefined) {
+        return $multi(undefined, failed ?? failure ?? newError("InternalError", "no answer to the first range",
+            bucket, key));
     }
-    const total = first.status === 206 ? totalOf(first.headers.get("content-range")) : first.bytes;
-    if (total === undefined) {
-        return $multi(undefined, newError("InternalError", "a ranged answer without the object's size", bucket, key));
+    const response: NativeResponse = first;
+    const total = response.status === 206 && r.total >= 0 ? r.total : response.bytes;
+    if (response.status === 206 && response.bytes !== math.min(total, o.partSize)) {
+        return $multi(undefined, newError("IOError", `the first range came with ${response.bytes} bytes`, bucket, key));
     }
-    first.headers.delete("content-range");
-    const etag = first.headers.get("etag");
-    if (total > first.bytes) {
-        if (etag === undefined || etag === "") {
-            return $multi(undefined, newError("InternalError", "the object has no ETag to fetch its ranges by",
-                bucket, key));
-        }
-        const r: Ranges = {
-            base: base, client: client, bucket: bucket, key: key, fd: fd, etag: etag, first: first.bytes, total: total,
-            partSize: o.partSize, headers: o.headers, query: o.query, deadline: o.deadline,
-            progress: new Progress(o.onProgress, total, native.counter(), first.bytes),
-        };
-        const [reportedOk, reportErr] = pcall(() => r.progress.report(true));
-        if (!reportedOk) {
-            return error(reportErr, 0);
-        }
-        const count = math.ceil((total - first.bytes) / o.partSize);
-        const work: PartFn = (index: number) => fetchRange(r, index);
-        const failed = runParts(count, o.concurrency, work, r.progress, bucket, key);
-        if (failed !== undefined) {
-            return $multi(undefined, failed);
-        }
-    }
-    first.bytes = total;
+    response.headers.delete("content-range");
+    response.bytes = total;
     if (o.onProgress !== undefined) {
         o.onProgress(total, total);
     }
-    return $multi(first, undefined);
+    return $multi(response, undefined);
 }

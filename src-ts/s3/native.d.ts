@@ -52,6 +52,8 @@ declare module "s3.native" {
         timeout?: number;
         /** Body bytes moved are added to it as they move (and taken back when the attempt fails). */
         progress?: NativeCounter;
+        /** Filled as soon as the final answer's headers came (before its body). */
+        headers_probe?: ResponseProbe;
         /**
          * Parse a 2xx XML body as it arrives (src-c/core/xml_schema.c) into `parsed`. A 200 whose
          * body is an <Error> document fails with its S3 code; one that is not the expected
@@ -147,6 +149,19 @@ declare module "s3.native" {
     export function md5_fd(this: void, fd: number, offset: number, size: number): LuaMultiReturn<[string, undefined] | [undefined, string]>;
     /** Raw MD5 of s, computed in a worker thread (yields). */
     export function md5_string(this: void, s: string): string;
+
+    /** What a request's final answer headers said, as soon as they came. */
+    export interface ResponseProbe {
+        /**
+         * Once more than `seen` answers came: their count, the latest status, the object's size
+         * (Content-Range's total for a 206, Content-Length for a 200; -1 when not told) and ETag.
+         * Nothing when none came within timeout seconds or wake() was called. Yields.
+         */
+        wait(timeout: number, seen?: number): LuaMultiReturn<[number, number, number, string] | [undefined, undefined, undefined, undefined]>;
+        /** Ends a wait at once (the request is over). */
+        wake(): void;
+    }
+    export function response_probe(this: void): ResponseProbe;
 
     /** Memory for one part of an upload of unknown length, outside Lua's heap. */
     export interface PartBuffer {

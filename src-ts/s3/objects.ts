@@ -249,7 +249,7 @@ export function getToFile(
     };
     const [ok, res] = pcall((): Outcome => {
         const [resp, err] = downloadToFd(client, b, k, file.fh, {
-            headers: headers, threshold: client._cfg.multipart_threshold, partSize: partSize,
+            headers: headers, partSize: partSize,
             concurrency: concurrency, deadline: deadline, restart: truncate, query: version,
             onProgress: o.get("on_progress") as ProgressFn | undefined,
         });

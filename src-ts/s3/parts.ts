@@ -99,27 +99,59 @@ function worker(this: void, state: PoolState): void {
     state.cond.signal();
 }
 
+/** A pool whose part count is known only once its first part has begun (a download's size). */
+export interface PoolGrowth {
+    /** Waits up to timeout seconds for the final count; undefined while it is not known yet. */
+    wait(this: void, timeout: number): number | undefined;
+}
+
+function spawn(state: PoolState, fibers: fiber.Fiber[], concurrency: number): void {
+    const wanted = math.min(concurrency, state.running + state.count - state.next + 1);
+    while (state.running < wanted) {
+        state.running = state.running + 1;
+        fibers.push(fiber.create_later(worker, state));
+    }
+}
+
 /**
  * Runs work(1..count) on at most `concurrency` fibers; the calling fiber waits, reporting
  * progress. The first failure stops the others from taking new parts, and is returned once
  * every worker is done. A cancel of the calling fiber, or a raise in on_progress, cancels the
  * workers (their requests end at once); a raise is re-raised once they are all gone, so no
- * fiber outlives the call.
+ * fiber outlives the call. With `growth`, the count grows to what growth.wait() tells, and more
+ * workers start at once (a worker still on part 1 goes on with the next parts).
  */
 export function runParts(
     count: number, concurrency: number, work: PartFn, progress: Progress,
-    bucket: string, key: string,
+    bucket: string, key: string, growth?: PoolGrowth,
 ): S3Error | undefined {
     const state: PoolState = { next: 1, count: count, running: 0, cond: fiber.cond(), work: work };
     const fibers: fiber.Fiber[] = [];
-    const n = math.min(concurrency, count);
-    for (let i = 0; i < n; i++) {
-        state.running = state.running + 1;
-        fibers.push(fiber.create_later(worker, state));
-    }
+    spawn(state, fibers, concurrency);
+    let growing = growth !== undefined;
     let stopped = false;
-    while (state.running > 0) {
-        const [waited] = pcall(() => state.cond.wait(PROGRESS_INTERVAL));
+    while (state.running > 0 || growing) {
+        let waited: boolean;
+        if (growing && !stopped) {
+            [waited] = pcall(() => {
+                const grown = (growth as PoolGrowth).wait(PROGRESS_INTERVAL);
+                fiber.testcancel();
+                if (grown !== undefined) {
+                    growing = false;
+                    if (state.failure === undefined && state.raised === undefined && grown > state.count) {
+                        state.count = grown;
+                        spawn(state, fibers, concurrency);
+                    }
+                }
+            });
+        } else {
+            growing = false;
+            [waited] = pcall(() => {
+                state.cond.wait(PROGRESS_INTERVAL);
+                // A cancel wakes the wait without a raise on some versions (2.6): ask.
+                fiber.testcancel();
+            });
+        }
         let reported = true;
         let raised: unknown;
         if (waited && !stopped) {

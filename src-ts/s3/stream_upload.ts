@@ -123,6 +123,8 @@ function sendPart(
 function waitFor(state: Stream, progress: Progress, cond: (this: void) => boolean): void {
     while (!cond()) {
         state.cond.wait(0.1);
+        // A cancel wakes the wait without a raise on some versions (2.6): ask.
+        fiber.testcancel();
         progress.report(false);
     }
 }

@@ -78,7 +78,10 @@ export function abortDetached(client: Client, bucket: string, key: string, uploa
         state.cond.signal();
     });
     while (!state.done) {
-        const [waited] = pcall(() => state.cond.wait(1));
+        const [waited] = pcall(() => {
+            state.cond.wait(1);
+            fiber.testcancel();
+        });
         if (!waited) {
             return; // cancelled: the abort goes on without us
         }

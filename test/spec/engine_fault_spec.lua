@@ -191,6 +191,30 @@ describe('the transfer engine behind a fault-injecting proxy', function()
             h.write_file(target, OLD)
         end)
 
+        it('the other ranges start on the first answer\'s headers, while its body still streams', function()
+            -- 2 MiB/s per answer: the first 5 MiB range alone takes 2.5 s.
+            proxy:mode('trickle rate=2097152 method=GET')
+            local c = client()
+            local most, first_done_at = 0, nil
+            local t0 = clock.monotonic()
+            local watcher = fiber.create(function()
+                while true do
+                    most = math.max(most, c:stats().active_requests)
+                    if clock.monotonic() - t0 > 1.5 then break end
+                    fiber.sleep(0.01)
+                end
+            end)
+            local ok, err = c:get_to_file(bucket, key, target, {on_progress = function(done)
+                if done >= PART and first_done_at == nil then first_done_at = clock.monotonic() - t0 end
+            end})
+            assert.is_true(ok, tostring(err))
+            pcall(fiber.cancel, watcher)
+            assert.are.equal(src_sha, h.sha256_file(target))
+            -- Within 1.5 s, long before the first range could have ended alone, all 4 ran.
+            assert.are.equal(PARTS, most)
+            assert.are.equal(PARTS, proxy:stats().methods.GET)
+        end)
+
         it('a range reset once mid-body: that range alone is fetched again', function()
             proxy:mode(('reset after=%d method=GET count=1'):format(MID_PART))
             local ok, err = client():get_to_file(bucket, key, target)

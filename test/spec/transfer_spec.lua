@@ -294,7 +294,8 @@ describe('s3 against a real S3 server', function()
             f:set_joinable(true)
             fiber.sleep(0.02)
             assert.are.equal('suspended', f:status())
-            assert.are.equal(1, s3.stats().active_requests)
+            -- The first range and, once its headers came, the others.
+            assert.is_true(s3.stats().active_requests >= 1)
             local t0 = clock.monotonic()
             f:cancel()
             local joined = {f:join()}
