@@ -22,7 +22,7 @@ ____exports.DEFAULTS = {
     retries = 3,
     part_size = 8 * MiB,
     multipart_threshold = 16 * MiB,
-    concurrency = 8,
+    concurrency = 24,
     verify_peer = true,
     legacy_bucket_names = false
 }

@@ -118,6 +118,8 @@ function ____exports.runParts(count, concurrency, work, progress, bucket, key, g
                         state.count = grown
                         spawn(state, fibers, concurrency)
                     end
+                elseif state.running == 0 then
+                    growing = false
                 end
             end)
         else

@@ -142,6 +142,9 @@ export function runParts(
                         state.count = grown;
                         spawn(state, fibers, concurrency);
                     }
+                } else if (state.running === 0) {
+                    // The first part ended (failed, or raised) without telling the count.
+                    growing = false;
                 }
             });
         } else {

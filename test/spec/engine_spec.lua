@@ -264,7 +264,7 @@ describe('the transfer engine', function()
     end)
 
     it('a stream keeps its part buffers within 48 MiB at the defaults (RSS growth under 64 MiB)', function()
-        local c = s3.new(h.config) -- 8 MiB parts, 8 in flight: unbounded, that would be 72 MiB
+        local c = s3.new(h.config) -- 8 MiB parts, 24 in flight: unbounded, that would be 200 MiB
         local size = 400 * MiB
         local fifo = dir .. '/fifo-big'
         fio.unlink(fifo)

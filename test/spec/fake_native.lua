@@ -6,12 +6,13 @@ local fio = require('fio')
 local M = {}
 
 
--- The real module's local helpers (digests, XML, counters) work as they are.
+-- The real module's local helpers (digests, XML, counters, probes, part buffers) work as they are.
 local real = require('s3.native')
 
 function M.new()
     local f = { clients = {}, requests = {}, script = {} }
     f.md5_fd, f.md5_string, f.counter = real.md5_fd, real.md5_string, real.counter
+    f.response_probe, f.part_buffer = real.response_probe, real.part_buffer
     f.set_default = function(c) f.default = c end
     f.yield_allowed = true
     f.can_yield = function() return f.yield_allowed end

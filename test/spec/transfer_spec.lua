@@ -274,7 +274,7 @@ describe('s3 against a real S3 server', function()
             -- A stall check, not a speed figure: on 2 shared cores the OS alone makes 100-300 ms gaps.
             assert.is_true(gap < 0.5, 'the loop stalled for ' .. gap * 1000 .. ' ms')
             assert.is_true(growth_mib < 64, 'RSS grew by ' .. growth_mib .. ' MiB')
-            -- The module's own work per step with 8 parts in flight (its CPU time: the wall time
+            -- The module's own work per step with 24 parts in flight (its CPU time: the wall time
             -- on 2 shared cores holds other processes' turns too).
             assert.is_true(stats.loop_max_action_cpu_seconds < 0.010,
                 ('a step took %.1f ms of CPU'):format(stats.loop_max_action_cpu_seconds * 1000))
