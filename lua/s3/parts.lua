@@ -73,7 +73,9 @@ local function worker(state)
         state.next = index + 1
         local ok, res = pcall(state.work, index)
         if not ok then
-            state.raised = res
+            if state.failure == nil and state.raised == nil then
+                state.raised = res
+            end
         elseif res ~= nil and state.failure == nil then
             state.failure = res
         end

@@ -1,5 +1,12 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 -- Lua Library inline imports
+local function __TS__Class(self)
+    local c = {prototype = {}}
+    c.prototype.__index = c.prototype
+    c.prototype.constructor = c
+    return c
+end
+
 local function __TS__New(target, ...)
     local instance = setmetatable({}, target.prototype)
     instance:____constructor(...)
@@ -46,16 +53,110 @@ function ____exports.contentMd5(fd, offset, size, bucket, key)
     end
     return digest.base64_encode(md5, {nowrap = true}), nil
 end
-local function sendFilePart(up, index)
+--- Fibers computing Content-MD5s ahead: the coio workers (and both cores) hash in parallel.
+local DIGEST_FIBERS = 2
+--- The Content-MD5s of a file's parts, computed ahead of the parts that send them, at most
+-- `ahead` parts beyond the last one taken. Parts that start together (all of a round behind a
+-- per-connection cap end together) would otherwise all hash first with their connections idle.
+local DigestsAhead = __TS__Class()
+DigestsAhead.name = "DigestsAhead"
+function DigestsAhead.prototype.____constructor(self, up, count, ahead)
+    self.up = up
+    self.count = count
+    self.ahead = ahead
+    self.md5 = {}
+    self.failed = {}
+    self.next = 1
+    self.taken = 0
+    self.running = 0
+    self.stopped = false
+    self.cond = fiber.cond()
+    local n = math.min(DIGEST_FIBERS, count)
+    do
+        local i = 0
+        while i < n do
+            self.running = self.running + 1
+            fiber.new(function() return self:hashLoop() end)
+            i = i + 1
+        end
+    end
+end
+function DigestsAhead.prototype.hashLoop(self)
+    pcall(function()
+        while not self.stopped and self.next <= self.count do
+            do
+                if self.next > self.taken + self.ahead then
+                    self.cond:wait(1)
+                    goto __continue10
+                end
+                local index = self.next
+                self.next = index + 1
+                local up = self.up
+                local offset = (index - 1) * up.partSize
+                local size = math.min(up.partSize, up.size - offset)
+                local md5, err = ____exports.contentMd5(
+                    up.fd,
+                    up.base + offset,
+                    size,
+                    up.bucket,
+                    up.key
+                )
+                if md5 ~= nil then
+                    self.md5[index] = md5
+                else
+                    self.failed[index] = err
+                end
+                self.cond:broadcast()
+            end
+            ::__continue10::
+        end
+    end)
+    self.running = self.running - 1
+    self.cond:broadcast()
+end
+function DigestsAhead.prototype.take(self, index)
+    if index > self.taken then
+        self.taken = index
+        self.cond:broadcast()
+    end
+    while self.md5[index] == nil and self.failed[index] == nil and self.running > 0 do
+        local waited = pcall(function()
+            self.cond:wait(0.1)
+            fiber.testcancel()
+        end)
+        if not waited then
+            return nil, newError("Cancelled", "the fiber was cancelled", self.up.bucket, self.up.key)
+        end
+    end
+    local md5 = self.md5[index]
+    self.md5[index] = nil
+    if md5 ~= nil then
+        return md5, nil
+    end
+    local err = self.failed[index]
+    if err ~= nil then
+        return nil, err
+    end
+    local offset = (index - 1) * self.up.partSize
+    return ____exports.contentMd5(
+        self.up.fd,
+        self.up.base + offset,
+        math.min(self.up.partSize, self.up.size - offset),
+        self.up.bucket,
+        self.up.key
+    )
+end
+function DigestsAhead.prototype.stop(self)
+    self.stopped = true
+    self.cond:broadcast()
+    while self.running > 0 do
+        pcall(fiber.sleep, 0.005)
+    end
+end
+local function sendFilePart(up, digests, index)
     local offset = (index - 1) * up.partSize
     local size = math.min(up.partSize, up.size - offset)
-    local md5, md5Err = ____exports.contentMd5(
-        up.fd,
-        up.base + offset,
-        size,
-        up.bucket,
-        up.key
-    )
+    local md5, md5Err = digests:take(index)
     if md5 == nil then
         return md5Err
     end
@@ -159,8 +260,9 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
             native.counter()
         )
     }
+    local digests = __TS__New(DigestsAhead, up, count, o.concurrency)
     local function work(index)
-        return sendFilePart(up, index)
+        return sendFilePart(up, digests, index)
     end
     local ran, failed = pcall(function() return runParts(
         count,
@@ -170,6 +272,7 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
         bucket,
         key
     ) end)
+    digests:stop()
     local ____ran_0
     if ran then
         ____ran_0 = failed

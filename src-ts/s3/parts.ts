@@ -90,7 +90,10 @@ function worker(this: void, state: PoolState): void {
         state.next = index + 1;
         const [ok, res] = pcall(state.work, index);
         if (!ok) {
-            state.raised = res;
+            // A raise once the pool stopped for a failure (a cancel) is that failure's echo.
+            if (state.failure === undefined && state.raised === undefined) {
+                state.raised = res;
+            }
         } else if (res !== undefined && state.failure === undefined) {
             state.failure = res as S3Error;
         }

@@ -45,10 +45,101 @@ export function contentMd5(fd: number, offset: number, size: number, bucket: str
     return $multi(digest.base64_encode(md5, { nowrap: true }), undefined);
 }
 
-function sendFilePart(this: void, up: Upload, index: number): S3Error | undefined {
+/** Fibers computing Content-MD5s ahead: the coio workers (and both cores) hash in parallel. */
+const DIGEST_FIBERS = 2;
+
+/**
+ * The Content-MD5s of a file's parts, computed ahead of the parts that send them, at most
+ * `ahead` parts beyond the last one taken. Parts that start together (all of a round behind a
+ * per-connection cap end together) would otherwise all hash first with their connections idle.
+ */
+class DigestsAhead {
+    private readonly md5 = new LuaTable<number, string>();
+    private readonly failed = new LuaTable<number, S3Error>();
+    private next = 1;
+    private taken = 0;
+    private running = 0;
+    private stopped = false;
+    private readonly cond = fiber.cond();
+
+    constructor(private readonly up: Upload, private readonly count: number, private readonly ahead: number) {
+        const n = math.min(DIGEST_FIBERS, count);
+        for (let i = 0; i < n; i++) {
+            this.running = this.running + 1;
+            fiber.create_later(() => this.hashLoop());
+        }
+    }
+
+    private hashLoop(): void {
+        // A raise (a cancel in a wait) only ends this fiber; take() then hashes on its own.
+        pcall(() => {
+            while (!this.stopped && this.next <= this.count) {
+                if (this.next > this.taken + this.ahead) {
+                    this.cond.wait(1);
+                    continue;
+                }
+                const index = this.next;
+                this.next = index + 1;
+                const up = this.up;
+                const offset = (index - 1) * up.partSize;
+                const size = math.min(up.partSize, up.size - offset);
+                const [md5, err] = contentMd5(up.fd, up.base + offset, size, up.bucket, up.key);
+                if (md5 !== undefined) {
+                    this.md5.set(index, md5);
+                } else {
+                    this.failed.set(index, err);
+                }
+                this.cond.broadcast();
+            }
+        });
+        this.running = this.running - 1;
+        this.cond.broadcast();
+    }
+
+    /** The Content-MD5 of part `index`, waiting for it (or hashing it here if no fiber will). */
+    take(index: number): LuaMultiReturn<[string, undefined] | [undefined, S3Error]> {
+        if (index > this.taken) {
+            this.taken = index;
+            this.cond.broadcast();
+        }
+        // The hashing fibers go in order and never skip one; only when they are gone is it ours.
+        while (this.md5.get(index) === undefined && this.failed.get(index) === undefined && this.running > 0) {
+            const [waited] = pcall(() => {
+                this.cond.wait(0.1);
+                fiber.testcancel();
+            });
+            if (!waited) {
+                return $multi(undefined, newError("Cancelled", "the fiber was cancelled", this.up.bucket, this.up.key));
+            }
+        }
+        const md5 = this.md5.get(index);
+        this.md5.delete(index);
+        if (md5 !== undefined) {
+            return $multi(md5, undefined);
+        }
+        const err = this.failed.get(index);
+        if (err !== undefined) {
+            return $multi(undefined, err);
+        }
+        const offset = (index - 1) * this.up.partSize;
+        return contentMd5(this.up.fd, this.up.base + offset, math.min(this.up.partSize, this.up.size - offset),
+            this.up.bucket, this.up.key);
+    }
+
+    /** Stops the hashing and waits for its fibers (a hash in a worker ends within a moment). */
+    stop(): void {
+        this.stopped = true;
+        this.cond.broadcast();
+        while (this.running > 0) {
+            pcall(fiber.sleep, 0.005);
+        }
+    }
+}
+
+function sendFilePart(this: void, up: Upload, digests: DigestsAhead, index: number): S3Error | undefined {
     const offset = (index - 1) * up.partSize;
     const size = math.min(up.partSize, up.size - offset);
-    const [md5, md5Err] = contentMd5(up.fd, up.base + offset, size, up.bucket, up.key);
+    const [md5, md5Err] = digests.take(index);
     if (md5 === undefined) {
         return md5Err;
     }
@@ -119,8 +210,10 @@ export function uploadMultipart(
         base: o.offset ?? 0, client: client, bucket: bucket, key: key, uploadId: uploadId, fd: fd, size: size, partSize: partSize,
         parts: [], deadline: o.deadline, progress: new Progress(o.onProgress, size, native.counter()),
     };
-    const work: PartFn = (index: number) => sendFilePart(up, index);
+    const digests = new DigestsAhead(up, count, o.concurrency);
+    const work: PartFn = (index: number) => sendFilePart(up, digests, index);
     const [ran, failed] = pcall(() => runParts(count, o.concurrency, work, up.progress, bucket, key));
+    digests.stop();
     let failure: S3Error | undefined = ran ? failed : undefined;
     if (ran && failure === undefined && o.currentSize() !== size) {
         failure = newError("IOError", `the file changed size during the upload (was ${size} bytes)`, bucket, key);
