@@ -45,6 +45,17 @@ complete_finished(struct s3_multi_driver *d)
 	}
 }
 
+/* Ends a transfer that libcurl could not go on with (a held chunk it could not hand over): libcurl
+ * will not report it, so it leaves the multi handle here and goes back as done. */
+static void
+fail_transfer(struct s3_multi_driver *d, CURL *easy, CURLcode rc)
+{
+	void *private_data = NULL;
+	curl_easy_getinfo(easy, CURLINFO_PRIVATE, &private_data);
+	curl_multi_remove_handle(d->multi, easy);
+	d->done(easy, rc, private_data);
+}
+
 /* Unpauses the transfers that used up their budget in the step that just ended. libcurl hands
  * the chunk it held back to the write callback at once (a new step, so it is taken) and asks for
  * a 0 ms timeout: the reading goes on from the loop, after the other fibers had their turn. */
@@ -55,13 +66,8 @@ resume_deferred(struct s3_multi_driver *d)
 	for (size_t i = 0; i < d->n_deferred; i++) {
 		CURL *easy = d->deferred[i];
 		CURLcode rc = curl_easy_pause(easy, CURLPAUSE_CONT);
-		if (rc != CURLE_OK) {
-			/* The held chunk could not be written: end the transfer here, libcurl will not. */
-			void *private_data = NULL;
-			curl_easy_getinfo(easy, CURLINFO_PRIVATE, &private_data);
-			curl_multi_remove_handle(d->multi, easy);
-			d->done(easy, rc, private_data);
-		}
+		if (rc != CURLE_OK)
+			fail_transfer(d, easy, rc);
 	}
 	d->n_deferred = 0;
 }
@@ -272,12 +278,8 @@ s3_multi_driver_resume(struct s3_multi_driver *d, CURL *easy)
 	/* A step of its own: the bytes libcurl held back count against a fresh budget. */
 	d->step++;
 	CURLcode rc = curl_easy_pause(easy, CURLPAUSE_CONT);
-	if (rc != CURLE_OK) {
-		void *private_data = NULL;
-		curl_easy_getinfo(easy, CURLINFO_PRIVATE, &private_data);
-		curl_multi_remove_handle(d->multi, easy);
-		d->done(easy, rc, private_data);
-	}
+	if (rc != CURLE_OK)
+		fail_transfer(d, easy, rc);
 	complete_finished(d);
 	step_end(d, started);
 }

@@ -558,16 +558,6 @@ lua_client_presign(lua_State *L)
 	};
 	double expires = opt_number(L, 2, "expires", 3600);
 	/* Each read_pairs leaves its array on the stack, so both stay alive until we return. */
-	lua_getfield(L, 2, "headers_probe");
-	if (!lua_isnil(L, -1)) {
-		struct s3_response_probe *probe = s3_response_probe_test(L, -1);
-		if (probe == NULL)
-			return luaL_error(L, "s3.native: headers_probe must be a native.response_probe()");
-		/* The request table keeps the probe alive while the request runs. */
-		spec.on_response_headers = s3_response_probe_on_headers;
-		spec.on_response_headers_arg = probe;
-	}
-	lua_pop(L, 1);
 	spec.query = read_pairs(L, 2, "query", &spec.n_query);
 	spec.headers = read_pairs(L, 2, "headers", &spec.n_headers);
 	struct s3_error err;

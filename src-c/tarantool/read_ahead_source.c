@@ -8,6 +8,7 @@
 #include <tarantool/module.h>
 #include <unistd.h>
 
+#include "core/iovec.h"
 #include "core/request.h"
 
 static unsigned
@@ -36,16 +37,7 @@ preadv_in_worker(va_list ap)
 			return -1;
 		}
 		at += (uint64_t)n;
-		size_t left = (size_t)n;
-		while (iovcnt > 0 && left >= iov->iov_len) {
-			left -= iov->iov_len;
-			iov++;
-			iovcnt--;
-		}
-		if (iovcnt > 0) {
-			iov->iov_base = (char *)iov->iov_base + left;
-			iov->iov_len -= left;
-		}
+		s3_iovec_consume(&iov, &iovcnt, (size_t)n);
 	}
 	return 0;
 }

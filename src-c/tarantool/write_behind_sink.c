@@ -9,6 +9,7 @@
 #include <tarantool/module.h>
 #include <unistd.h>
 
+#include "core/iovec.h"
 #include "core/request.h"
 
 /* Dirty pages of a large download start their way to disk every few MiB, so that the kernel never
@@ -43,16 +44,7 @@ pwritev_in_worker(va_list ap)
 			return -1;
 		}
 		at += (uint64_t)n;
-		size_t left = (size_t)n;
-		while (iovcnt > 0 && left >= iov->iov_len) {
-			left -= iov->iov_len;
-			iov++;
-			iovcnt--;
-		}
-		if (iovcnt > 0) {
-			iov->iov_base = (char *)iov->iov_base + left;
-			iov->iov_len -= left;
-		}
+		s3_iovec_consume(&iov, &iovcnt, (size_t)n);
 	}
 #ifdef SYNC_FILE_RANGE_WRITE
 	/* Best effort: a pipe or a file system without it keeps its pages until later. */
@@ -144,16 +136,7 @@ write_through(struct s3_write_behind_sink *sink, const char *data, size_t len)
 			return -1;
 		}
 		at += (uint64_t)n;
-		size_t left = (size_t)n;
-		while (cnt > 0 && left >= v->iov_len) {
-			left -= v->iov_len;
-			v++;
-			cnt--;
-		}
-		if (cnt > 0) {
-			v->iov_base = (char *)v->iov_base + left;
-			v->iov_len -= left;
-		}
+		s3_iovec_consume(&v, &cnt, (size_t)n);
 	}
 	sink->fill[idx] = 0;
 	sink->written += total;
