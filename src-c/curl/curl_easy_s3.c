@@ -12,6 +12,7 @@
  * that is MiBs copied and written with the loop stopped. A transfer that took this much in one
  * step pauses and goes on in a later loop iteration. */
 #define S3_STEP_BYTE_BUDGET (256 * 1024)
+
 /* Fewer, larger reads and writes; the step budget keeps the stall they could cause bounded. */
 #define S3_RECEIVE_BUFFER_SIZE (64 * 1024)
 
@@ -25,13 +26,15 @@ on_body(char *data, size_t size, size_t nmemb, void *userp)
 		req->step = step;
 		req->step_bytes = 0;
 	}
-	if (req->step_bytes >= S3_STEP_BYTE_BUDGET &&
-	    s3_multi_driver_defer(req->client->driver, req->easy) == 0)
+	struct s3_multi_driver *driver = req->client->driver;
+	if ((req->step_bytes >= S3_STEP_BYTE_BUDGET || s3_multi_driver_step_full(driver)) &&
+	    s3_multi_driver_defer(driver, req->easy) == 0)
 		return CURL_WRITEFUNC_PAUSE;
 	int rc = s3_request_on_body(req, data, len);
 	if (rc == S3_SINK_FULL)
 		return CURL_WRITEFUNC_PAUSE;
 	req->step_bytes += len;
+	s3_multi_driver_count_step_bytes(driver, len);
 	/* Returning less than len makes libcurl fail the transfer with CURLE_WRITE_ERROR. */
 	return rc == 0 ? len : 0;
 }

@@ -11,6 +11,8 @@ struct s3_multi_driver {
 	s3_transfer_done_cb done;
 	struct s3_multi_driver_stats stats;
 	uint64_t step;
+	uint64_t action_bytes;         /* body bytes all transfers took in this socket action */
+	bool in_action;                /* inside curl_multi_socket_action */
 	CURL **deferred;               /* paused in this step, resumed when it ends */
 	size_t n_deferred;
 	size_t deferred_cap;
@@ -126,7 +128,10 @@ act(struct s3_multi_driver *d, curl_socket_t fd, int mask)
 	struct step_clock started = step_begin();
 	int running;
 	d->step++;
+	d->action_bytes = 0;
+	d->in_action = true;
 	curl_multi_socket_action(d->multi, fd, mask, &running);
+	d->in_action = false;
 	complete_finished(d);
 	resume_deferred(d);
 	complete_finished(d);
@@ -282,4 +287,21 @@ s3_multi_driver_resume(struct s3_multi_driver *d, CURL *easy)
 		fail_transfer(d, easy, rc);
 	complete_finished(d);
 	step_end(d, started);
+}
+
+/* All transfers of one socket action together: a timer action runs every transfer whose time
+ * came (24 ranges just resumed took 24 x a transfer's budget, 11.7 ms of CPU, in the 6 GiB
+ * download). Only the socket action counts: the resumes after it hand over one held chunk each. */
+#define ACTION_BYTE_BUDGET (1024 * 1024)
+
+bool
+s3_multi_driver_step_full(const struct s3_multi_driver *d)
+{
+	return d->in_action && d->action_bytes >= ACTION_BYTE_BUDGET;
+}
+
+void
+s3_multi_driver_count_step_bytes(struct s3_multi_driver *d, uint64_t bytes)
+{
+	d->action_bytes += bytes;
 }

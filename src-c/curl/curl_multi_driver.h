@@ -4,6 +4,7 @@
 #define S3_CURL_MULTI_DRIVER_H
 
 #include <curl/curl.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "s3/reactor.h"
@@ -44,6 +45,11 @@ void s3_multi_driver_stats(const struct s3_multi_driver *driver, struct s3_multi
 
 /* Each libcurl step on the loop has a number; a transfer counts its bytes per step. */
 uint64_t s3_multi_driver_step(const struct s3_multi_driver *driver);
+/* Whether the transfers together took their byte budget in the socket action under way: a
+ * write callback then pauses (and defers) its transfer as for its own budget. Transfers count
+ * what they take with s3_multi_driver_count_step_bytes. */
+bool s3_multi_driver_step_full(const struct s3_multi_driver *driver);
+void s3_multi_driver_count_step_bytes(struct s3_multi_driver *driver, uint64_t bytes);
 /* From a write callback that returns CURL_WRITEFUNC_PAUSE because the transfer used up its byte
  * budget for this step: the driver resumes it once the step is over, so libcurl reads on in a
  * later loop iteration and other fibers run in between. Returns 0, -1 when memory runs out. */
