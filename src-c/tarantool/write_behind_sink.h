@@ -32,6 +32,7 @@ struct s3_write_behind_sink {
 	unsigned head;                /* the oldest chunk not yet written */
 	unsigned n_full;              /* full chunks from head on, waiting for (or in) a write */
 	bool paused;                  /* the transfer waits for a chunk to be free */
+	bool prepared;                /* the chunks were allocated (and faulted in) by a worker */
 	int error;                    /* errno of the first failed write: every later write fails */
 	struct s3_request *req;       /* resumed when room was made */
 	struct fiber *writer;         /* woken when a chunk is full */
