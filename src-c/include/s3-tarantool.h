@@ -99,8 +99,9 @@ struct s3_tarantool_api {
 	void (*client_unref)(struct s3_tarantool_client *client);
 
 	/* Downloads bucket/key into fd (pwrite from opts->offset on; the fd position is untouched)
-	 * through the transfer engine: above the client's multipart_threshold in parallel ranges
-	 * with If-Match on the ETag, each retried alone within the deadline. Returns 0 and the byte
+	 * through the transfer engine: in ranges of the client's part_size, the others started as
+	 * soon as the first answer's headers tell the size, concurrency in flight, with If-Match on
+	 * the ETag, each retried alone within the deadline. Returns 0 and the byte
 	 * count in *bytes (may be NULL), or -1 with err filled. */
 	int (*get_to_fd)(struct s3_tarantool_client *client, const char *bucket, const char *key,
 			 int fd, const struct s3_tarantool_transfer_opts *opts, uint64_t *bytes,
