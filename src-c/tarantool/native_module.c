@@ -492,12 +492,10 @@ lua_client_request(lua_State *L)
 	struct s3_fiber_io file_io;
 	const struct s3_fiber_io *io = NULL;
 	if (file_sink_used != NULL) {
-		s3_write_behind_sink_attach(file_sink_used, req, fiber_self());
-		file_io = s3_write_behind_sink_io(file_sink_used);
+		file_io = s3_write_behind_sink_attach(file_sink_used, req, fiber_self());
 		io = &file_io;
 	} else if (file_source_used != NULL) {
-		s3_read_ahead_source_attach(file_source_used, req, fiber_self());
-		file_io = s3_read_ahead_source_io(file_source_used);
+		file_io = s3_read_ahead_source_attach(file_source_used, req, fiber_self());
 		io = &file_io;
 	}
 	s3_fiber_wait_request(req, lc->shared->core->idle_timeout_s, io);

@@ -170,17 +170,12 @@ s3_read_ahead_source_init(struct s3_read_ahead_source *source, int fd, uint64_t 
 	source->offset = offset;
 }
 
-void
+struct s3_fiber_io
 s3_read_ahead_source_attach(struct s3_read_ahead_source *source, struct s3_request *req,
 			    struct fiber *reader)
 {
 	source->req = req;
 	source->reader = reader;
-}
-
-struct s3_fiber_io
-s3_read_ahead_source_io(struct s3_read_ahead_source *source)
-{
 	struct s3_fiber_io io = {io_pending, io_run, source};
 	return io;
 }

@@ -41,11 +41,10 @@ struct s3_read_ahead_source {
 /* Yields size bytes of fd from offset on. */
 void s3_read_ahead_source_init(struct s3_read_ahead_source *source, int fd, uint64_t offset,
 			       uint64_t size);
-/* Once the request exists: reader is the fiber that will wait for it (and read). */
-void s3_read_ahead_source_attach(struct s3_read_ahead_source *source, struct s3_request *req,
-				 struct fiber *reader);
-/* The disk work of the source, for s3_fiber_wait_request. */
-struct s3_fiber_io s3_read_ahead_source_io(struct s3_read_ahead_source *source);
+/* Once the request exists: reader is the fiber that will wait for it (and do the disk I/O).
+ * Returns that I/O, for s3_fiber_wait_request. */
+struct s3_fiber_io s3_read_ahead_source_attach(struct s3_read_ahead_source *source,
+						struct s3_request *req, struct fiber *reader);
 /* Frees the chunks; nothing may be in a read (true once the waiting fiber returned). */
 void s3_read_ahead_source_destroy(struct s3_read_ahead_source *source);
 

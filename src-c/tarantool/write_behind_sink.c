@@ -234,17 +234,12 @@ s3_write_behind_sink_init(struct s3_write_behind_sink *sink, int fd, uint64_t of
 	sink->offset = offset;
 }
 
-void
+struct s3_fiber_io
 s3_write_behind_sink_attach(struct s3_write_behind_sink *sink, struct s3_request *req,
 			    struct fiber *writer)
 {
 	sink->req = req;
 	sink->writer = writer;
-}
-
-struct s3_fiber_io
-s3_write_behind_sink_io(struct s3_write_behind_sink *sink)
-{
 	struct s3_fiber_io io = {io_pending, io_run, sink};
 	return io;
 }

@@ -39,11 +39,10 @@ struct s3_write_behind_sink {
 };
 
 void s3_write_behind_sink_init(struct s3_write_behind_sink *sink, int fd, uint64_t offset);
-/* Once the request exists: writer is the fiber that will wait for it (and write). */
-void s3_write_behind_sink_attach(struct s3_write_behind_sink *sink, struct s3_request *req,
-				 struct fiber *writer);
-/* The disk work of the sink, for s3_fiber_wait_request. */
-struct s3_fiber_io s3_write_behind_sink_io(struct s3_write_behind_sink *sink);
+/* Once the request exists: writer is the fiber that will wait for it (and do the disk I/O).
+ * Returns that I/O, for s3_fiber_wait_request. */
+struct s3_fiber_io s3_write_behind_sink_attach(struct s3_write_behind_sink *sink,
+						struct s3_request *req, struct fiber *writer);
 /* After the request succeeded: writes what is left (yields). Returns 0, or -1 with errno set. */
 int s3_write_behind_sink_finish(struct s3_write_behind_sink *sink);
 /* Frees the chunks; nothing may be in a write (true once the waiting fiber returned). */
