@@ -627,7 +627,7 @@ machine() {
     echo "- curl: $(curl --version | head -1)"
     echo "- nginx: $(nginx -v 2>&1 | sed 's/^nginx version: //') (1 worker, sendfile, WebDAV PUT; its files on $NGX_STORE_KIND)"
     echo "- aws-cli: $("$AWS" --version 2>&1 | head -1)"
-    echo "- capped server: that RGW behind bench/lib/capped_proxy.py, $CAP_RATE MiB/s per connection and direction (a token bucket each, splice(2)); object of $CAP_MIB MiB, $CAP_RUNS run(s) per cell"
+    echo "- capped server: that RGW behind bench/lib/capped_proxy.py, $CAP_RATE MiB/s per connection and direction (a token bucket each holding 0.25 s of credit, splice(2)); object of $CAP_MIB MiB, $CAP_RUNS run(s) per cell"
     echo "- Ceph RGW: $(radosgw --version 2>/dev/null | head -1 | sed 's/ (.*)//'), $([[ $MODE == full ]] && echo "bluestore on a sparse file" || echo memstore), single node on loopback"
 }
 
