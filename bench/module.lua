@@ -57,9 +57,9 @@ stats0 = loop_stats()
 local function loop_fields()
     local st = loop_stats()
     if st == nil or stats0 == nil then return nil end
-    return string.format(' loop_steps=%d loop_busy_s=%.6f loop_max_step_ms=%.3f',
+    return string.format(' loop_steps=%d loop_busy_s=%.6f loop_max_step_ms=%.3f loop_max_work_ms=%.3f',
         st.loop_actions - stats0.loop_actions, st.loop_busy_seconds - stats0.loop_busy_seconds,
-        (st.loop_max_action_seconds or 0) * 1000)
+        (st.loop_max_action_seconds or 0) * 1000, (st.loop_max_action_work_seconds or 0) * 1000)
 end
 
 local function check(ok, err, what)

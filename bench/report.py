@@ -207,21 +207,24 @@ def main():
         per_step = median([fnum(r["loop_busy_s"]) / fnum(r["loop_steps"]) * 1e6 for r in good
                            if fnum(r["loop_steps"])])
         longest = max(fnum(r["loop_max_step_ms"]) for r in good)
+        works = [fnum(r.get("loop_max_work_ms")) for r in good if fnum(r.get("loop_max_work_ms")) is not None]
+        work = max(works) if works else None
         gap = stats[key].get("max_gap")
         loop_rows.append(f"| {key[0]} | {key[1]} | {key[2]} | {fmt(steps)} | {fmt(per_step, 1)}"
                          f" | {fmt(share * 100 if share is not None else None)} %"
-                         f" | {fmt_gap(longest)} | {fmt_gap(gap)} |")
+                         f" | {fmt_gap(longest)} | {fmt_gap(work)} | {fmt_gap(gap)} |")
     if loop_rows:
         print()
         print("The s3 module on the event loop (client:stats()): libcurl steps"
               " (curl_multi_socket_action plus completions) run during the transfer, their mean"
               " time, the share of the transfer's wall time they took, and the longest one, which"
-              " bounds the stall the module itself causes; medians over the runs, longest is the"
-              " maximum.")
+              " bounds the stall the module itself causes, as wall time and as work (per step the"
+              " lesser of its wall and CPU time: the wall time holds other processes' turns and"
+              " the host's steal); medians over the runs, longest is the maximum.")
         print()
         print("| workload | server | contender | libcurl steps | µs per step | loop busy | longest step ms"
-              " | loop gap max ms |")
-        print("|---|---|---|---:|---:|---:|---:|---:|")
+              " | longest step work ms | loop gap max ms |")
+        print("|---|---|---|---:|---:|---:|---:|---:|---:|")
         print("\n".join(loop_rows))
     if notes:
         print()

@@ -316,7 +316,7 @@ fi
 # ---------------------------------------------------------------- measuring one run
 
 RAW=$WORK/raw.tsv     # one line per run, read by bench/report.py
-printf 'workload\tserver\tcontender\trun\tok\tbytes\tseconds\trequests\tcpu\trss_kib\tmax_gap_ms\tp99_gap_ms\tloop_steps\tloop_busy_s\tloop_max_step_ms\tnote\twall_s\tinside_s\tempty_s\tempty_cpu\tcap_mib_s\tconcurrency\n' >"$RAW"
+printf 'workload\tserver\tcontender\trun\tok\tbytes\tseconds\trequests\tcpu\trss_kib\tmax_gap_ms\tp99_gap_ms\tloop_steps\tloop_busy_s\tloop_max_step_ms\tnote\twall_s\tinside_s\tempty_s\tempty_cpu\tcap_mib_s\tconcurrency\tloop_max_work_ms\n' >"$RAW"
 EMPTY_TSV=$WORK/empty.tsv   # the measured empty starts, one line per contender kind
 printf 'kind\tcommand\tseconds\tcpu\truns\n' >"$EMPTY_TSV"
 MODULE_FAILED=0
@@ -373,7 +373,7 @@ measure() {
     fi
     run_timed "$@"
     local rc=$RT_RC of=$WORK/run.out ef=$WORK/run.err
-    local ok=1 seconds max_gap=- p99_gap=- steps=- busy=- max_step=- note="" inside=- cpu conc=-
+    local ok=1 seconds max_gap=- p99_gap=- steps=- busy=- max_step=- max_work=- note="" inside=- cpu conc=-
     seconds=$(awk -v w="$RT_WALL" -v e="${EMPTY_S[$kind]}" 'BEGIN { s = w - e; if (s < 1e-6) s = 1e-6; printf "%.6f", s }')
     cpu=$RT_CPU
     [[ $cpu != - ]] && cpu=$(awk -v c="$cpu" -v e="${EMPTY_CPU[$kind]}" 'BEGIN { c -= e; if (c < 0) c = 0; printf "%.3f", c }')
@@ -393,6 +393,8 @@ measure() {
                 steps=$(sed -E 's/.* loop_steps=([0-9]+).*/\1/' <<<"$line")
                 busy=$(sed -E 's/.* loop_busy_s=([0-9.]+).*/\1/' <<<"$line")
                 max_step=$(sed -E 's/.* loop_max_step_ms=([0-9.]+).*/\1/' <<<"$line")
+                [[ $line == *" loop_max_work_ms="* ]] &&
+                    max_work=$(sed -E 's/.* loop_max_work_ms=([0-9.]+).*/\1/' <<<"$line")
             fi
         fi
         if [[ $kind == s3 ]]; then
@@ -410,10 +412,10 @@ measure() {
         note="exit $rc: $(tail -c 300 "$ef" "$of" 2>/dev/null | tr '\n\t' '  ')"
         ((rc == 124)) && note="timed out after $TIMEOUT s"
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$server" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$workload" "$server" \
         "$contender" "$run" "$ok" "$bytes" "$seconds" "$requests" "$cpu" "$RT_RSS" "$max_gap" "$p99_gap" \
         "$steps" "$busy" "$max_step" "${note//$'\t'/ }" "$RT_WALL" "$inside" "${EMPTY_S[$kind]}" \
-        "${EMPTY_CPU[$kind]}" "$CELL_CAP" "$conc" >>"$RAW"
+        "${EMPTY_CPU[$kind]}" "$CELL_CAP" "$conc" "$max_work" >>"$RAW"
     if ((ok)); then
         say "$(printf '%-26s %-6s %-22s run %d: %8.3f s  cpu %6s s  rss %7s KiB  gap max %s p99 %s ms' \
             "$workload" "$server" "$contender" "$run" "$seconds" "$cpu" "$RT_RSS" "$max_gap" "$p99_gap")"

@@ -115,6 +115,9 @@ step_end(struct s3_multi_driver *d, struct step_clock started)
 		d->stats.max_action_seconds = took;
 	if (cpu > d->stats.max_action_cpu_seconds)
 		d->stats.max_action_cpu_seconds = cpu;
+	double work = cpu < took ? cpu : took;
+	if (work > d->stats.max_action_work_seconds)
+		d->stats.max_action_work_seconds = work;
 	if (involuntary_switches() != started.involuntary_switches)
 		d->stats.preempted_actions++;
 	else if (took > d->stats.max_unpreempted_action_seconds)

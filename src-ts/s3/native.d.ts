@@ -122,6 +122,11 @@ declare module "s3.native" {
         loop_max_unpreempted_action_seconds: number;
         /** Steps the OS preempted (on a busy machine their wall time is partly other processes'). */
         loop_preempted_actions: number;
+        /**
+         * The most work one step did: per step the lesser of its wall time (which holds
+         * preemption and a VM's steal) and its CPU time (which a VM sometimes charges in lumps).
+         */
+        loop_max_action_work_seconds: number;
     }
 
     export interface NativeClient {

@@ -65,16 +65,26 @@ describe('a 6 GiB object', function()
         local growth_mib = (h.rss_kib('VmHWM') - rss0) / 1024
         local stats = down:stats()
         print(string.format('\n    6 GiB: put %.0f MB/s, get %.0f MB/s; RSS growth %.1f MiB; largest loop gap ' ..
-            '%.1f ms; longest libcurl step: put %.1f ms wall, %.1f ms unpreempted, %.1f ms CPU; ' ..
-            'get %.1f ms wall, %.1f ms unpreempted, %.1f ms CPU',
+            '%.1f ms; longest libcurl step: put %.1f ms wall, %.1f ms unpreempted, %.1f ms CPU, ' ..
+            '%.1f ms work; get %.1f ms wall, %.1f ms unpreempted, %.1f ms CPU, %.1f ms work',
             SIZE / put_s / 1e6, SIZE / get_s / 1e6, growth_mib, gap * 1000,
             put_stats.loop_max_action_seconds * 1000, put_stats.loop_max_unpreempted_action_seconds * 1000,
-            put_stats.loop_max_action_cpu_seconds * 1000, stats.loop_max_action_seconds * 1000,
-            stats.loop_max_unpreempted_action_seconds * 1000, stats.loop_max_action_cpu_seconds * 1000))
+            put_stats.loop_max_action_cpu_seconds * 1000, put_stats.loop_max_action_work_seconds * 1000,
+            stats.loop_max_action_seconds * 1000, stats.loop_max_unpreempted_action_seconds * 1000,
+            stats.loop_max_action_cpu_seconds * 1000, stats.loop_max_action_work_seconds * 1000))
         assert.is_true(growth_mib <= 64, string.format('RSS grew %.1f MiB', growth_mib))
-        -- A step's CPU time is reported, not bounded, here: with 6 GiB of dirty pages the kernel's
-        -- reclaim lands in whichever step faults a page in (11.7-24.5 ms seen); the 200 MiB round
-        -- trip of transfer_spec bounds it at 10 ms.
+        -- A step's work (the lesser of its wall and CPU time) at the defaults, 24 parts in
+        -- flight, is bounded here at 50 ms, against a return of the loop's file I/O (which made
+        -- 100-440 ms steps in this spec). The 10 ms bound is transfer_spec's (200 MiB): next to
+        -- this bluestore RGW, whose loopback traffic to its OSD is heavy, the steps that passed
+        -- 10 ms of work (13.8-25 ms seen, 4-8 ms in other runs) were timer actions moving their
+        -- 1 MiB budget, and this kernel (no CONFIG_IRQ_TIME_ACCOUNTING) charges the interrupts
+        -- and softirqs that land in a step to the thread's CPU clock: perf finds a third of the
+        -- loop thread's busiest windows in softirq and the rest in memmove and recv copies.
+        for name, st in pairs({put = put_stats, get = stats}) do
+            assert.is_true(st.loop_max_action_work_seconds <= 0.050,
+                ('a %s step did %.1f ms of work'):format(name, st.loop_max_action_work_seconds * 1000))
+        end
         fio.unlink(dst)
     end)
 end)

@@ -216,6 +216,8 @@ declare module "s3" {
         /** The longest step the OS did not preempt: the module's own hold of the event loop. */
         loop_max_unpreempted_action_seconds: number;
         loop_preempted_actions: number;
+        /** The most work one step did: per step the lesser of its wall time and its CPU time. */
+        loop_max_action_work_seconds: number;
     }
     export type PresignMethod = "GET" | "PUT" | "HEAD" | "DELETE";
 
