@@ -153,15 +153,7 @@ run(struct s3_tarantool_client *client, const struct s3_request_spec *spec, uint
 	/* The request must not outlive the client even if Lua lets go meanwhile. */
 	s3_shared_client_ref(client);
 	s3_shared_client_reap();
-	struct s3_request_spec timed = *spec;
-	if (timed.timeout_ms < 0)
-		timed.timeout_ms = client->core->timeout_ms;
-	struct s3_request *req = NULL;
-	if (s3_fiber_take_connection(client, &timed.timeout_ms, &core_err) == 0) {
-		req = s3_request_new(client->core, &timed, &core_err);
-		if (req == NULL)
-			s3_fiber_give_back_connection(client);
-	}
+	struct s3_request *req = s3_fiber_new_request(client, spec, &core_err);
 	int rc = -1;
 	if (req == NULL) {
 		copy_error(err, &core_err);

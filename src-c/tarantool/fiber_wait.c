@@ -104,6 +104,21 @@ s3_fiber_take_connection(struct s3_tarantool_client *client, long *timeout_ms, s
 	return 0;
 }
 
+struct s3_request *
+s3_fiber_new_request(struct s3_tarantool_client *client, const struct s3_request_spec *spec,
+		     struct s3_error *err)
+{
+	struct s3_request_spec timed = *spec;
+	if (timed.timeout_ms < 0)
+		timed.timeout_ms = client->core->timeout_ms;
+	if (s3_fiber_take_connection(client, &timed.timeout_ms, err) != 0)
+		return NULL;
+	struct s3_request *req = s3_request_new(client->core, &timed, err);
+	if (req == NULL)
+		s3_fiber_give_back_connection(client);
+	return req;
+}
+
 void
 s3_fiber_give_back_connection(struct s3_tarantool_client *client)
 {

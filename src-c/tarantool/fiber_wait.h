@@ -5,6 +5,7 @@
 #include <stdbool.h>
 
 struct s3_request;
+struct s3_request_spec;
 struct s3_error;
 struct s3_tarantool_client;
 
@@ -16,6 +17,13 @@ int s3_fiber_take_connection(struct s3_tarantool_client *client, long *timeout_m
 			     struct s3_error *err);
 /* After the request that took it has ended. */
 void s3_fiber_give_back_connection(struct s3_tarantool_client *client);
+
+/* The request of spec, made once the client has a connection for it: signed after that wait, so
+ * the signature is as fresh as can be, with the time waited taken from its timeout (below 0: the
+ * client's). NULL with err filled when the wait or the request fails (the connection is then
+ * given back); else the caller gives it back once the request has ended. Must run in a fiber. */
+struct s3_request *s3_fiber_new_request(struct s3_tarantool_client *client,
+					const struct s3_request_spec *spec, struct s3_error *err);
 
 /* Disk work of a request's file sink or source that the waiting fiber does for it, in a coio
  * worker, so that the event loop never waits for the disk. */
