@@ -74,22 +74,30 @@ resume_deferred(struct s3_multi_driver *d)
 	d->n_deferred = 0;
 }
 
+struct context_switches {
+	long voluntary;   /* the thread slept in the kernel: it blocked */
+	long involuntary; /* the OS took the thread away: it was preempted */
+};
+
 struct step_clock {
 	double wall;
 	double cpu;
-	long involuntary_switches;
+	struct context_switches switches;
 };
 
-/* Times the OS took the thread away (preemption), where the kernel can say so per thread. */
-static long
-involuntary_switches(void)
+/* The thread's context switches so far, where the kernel counts them per thread (else 0). */
+static struct context_switches
+context_switches(void)
 {
+	struct context_switches s = {0, 0};
 #ifdef RUSAGE_THREAD
 	struct rusage ru;
-	if (getrusage(RUSAGE_THREAD, &ru) == 0)
-		return ru.ru_nivcsw;
+	if (getrusage(RUSAGE_THREAD, &ru) == 0) {
+		s.voluntary = ru.ru_nvcsw;
+		s.involuntary = ru.ru_nivcsw;
+	}
 #endif
-	return 0;
+	return s;
 }
 
 static struct step_clock
@@ -100,7 +108,7 @@ step_begin(void)
 	struct step_clock c;
 	c.wall = clock_seconds(CLOCK_MONOTONIC);
 	c.cpu = clock_seconds(CLOCK_THREAD_CPUTIME_ID);
-	c.involuntary_switches = involuntary_switches();
+	c.switches = context_switches();
 	return c;
 }
 
@@ -109,16 +117,23 @@ step_end(struct s3_multi_driver *d, struct step_clock started)
 {
 	double took = clock_seconds(CLOCK_MONOTONIC) - started.wall;
 	double cpu = clock_seconds(CLOCK_THREAD_CPUTIME_ID) - started.cpu;
+	struct context_switches now = context_switches();
+	bool blocked = now.voluntary != started.switches.voluntary;
+	bool preempted = now.involuntary != started.switches.involuntary;
 	d->stats.actions++;
 	d->stats.busy_seconds += took;
 	if (took > d->stats.max_action_seconds)
 		d->stats.max_action_seconds = took;
 	if (cpu > d->stats.max_action_cpu_seconds)
 		d->stats.max_action_cpu_seconds = cpu;
-	double work = cpu < took ? cpu : took;
+	/* Time blocked in the kernel (a page fault on a file, a lock) stalls the loop as much as
+	 * work does: such a step counts whole. */
+	double work = blocked || took < cpu ? took : cpu;
 	if (work > d->stats.max_action_work_seconds)
 		d->stats.max_action_work_seconds = work;
-	if (involuntary_switches() != started.involuntary_switches)
+	if (blocked)
+		d->stats.blocked_actions++;
+	if (preempted)
 		d->stats.preempted_actions++;
 	else if (took > d->stats.max_unpreempted_action_seconds)
 		d->stats.max_unpreempted_action_seconds = took;

@@ -27,11 +27,12 @@ struct s3_multi_driver_stats {
 	 * processes ran on a busy machine (0 where the kernel does not count per thread). */
 	double max_unpreempted_action_seconds;
 	uint64_t preempted_actions;    /* actions the OS preempted (their time is not all ours) */
-	/* The most work one action did: per action the lesser of its wall time and its CPU time.
-	 * Each alone overstates it on a VM: the wall time holds preemption and the host's steal,
-	 * and the thread's CPU clock is sometimes charged in lumps (10.6 ms of CPU seen in an
-	 * action of 0.08 ms). */
+	/* The most work one action did: per action the lesser of its wall time and its CPU time,
+	 * or its wall time when it blocked in the kernel. Each clock alone overstates the work on a
+	 * VM: the wall time holds preemption and the host's steal, and the thread's CPU clock is
+	 * sometimes charged in lumps (10.6 ms of CPU seen in an action of 0.08 ms). */
 	double max_action_work_seconds;
+	uint64_t blocked_actions;      /* actions in which the thread slept in the kernel */
 };
 
 /* The reactor is borrowed: it must outlive the driver. max_connections: connections kept for

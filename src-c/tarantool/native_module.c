@@ -165,7 +165,7 @@ lua_client_stats(lua_State *L)
 	struct s3_client *core = lc->shared->core;
 	struct s3_multi_driver_stats stats;
 	s3_multi_driver_stats(core->driver, &stats);
-	lua_createtable(L, 0, 8);
+	lua_createtable(L, 0, 9);
 	lua_pushinteger(L, core->active_requests);
 	lua_setfield(L, -2, "active_requests");
 	lua_pushnumber(L, (double)stats.actions);
@@ -182,6 +182,8 @@ lua_client_stats(lua_State *L)
 	lua_setfield(L, -2, "loop_preempted_actions");
 	lua_pushnumber(L, stats.max_action_work_seconds);
 	lua_setfield(L, -2, "loop_max_action_work_seconds");
+	lua_pushnumber(L, (double)stats.blocked_actions);
+	lua_setfield(L, -2, "loop_blocked_actions");
 	return 1;
 }
 

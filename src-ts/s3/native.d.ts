@@ -124,9 +124,12 @@ declare module "s3.native" {
         loop_preempted_actions: number;
         /**
          * The most work one step did: per step the lesser of its wall time (which holds
-         * preemption and a VM's steal) and its CPU time (which a VM sometimes charges in lumps).
+         * preemption and a VM's steal) and its CPU time (which a VM sometimes charges in lumps),
+         * or its wall time when it blocked in the kernel.
          */
         loop_max_action_work_seconds: number;
+        /** Steps in which the thread slept in the kernel (blocked: a fault on a file page, a lock). */
+        loop_blocked_actions: number;
     }
 
     export interface NativeClient {

@@ -280,6 +280,8 @@ describe('s3 against a real S3 server', function()
             assert.is_true(stats.loop_max_action_work_seconds < 0.010,
                 ('a step did %.1f ms of work'):format(stats.loop_max_action_work_seconds * 1000))
             assert.is_true(stats.loop_max_action_work_seconds <= stats.loop_max_action_seconds)
+            -- No step of the transfer blocked in the kernel: its file I/O runs in coio workers.
+            assert.are.equal(0, stats.loop_blocked_actions)
             assert.is_true(stats.loop_max_action_work_seconds <= stats.loop_max_action_cpu_seconds)
             assert.is_true(stats.loop_max_unpreempted_action_seconds <= stats.loop_max_action_seconds)
         end)
