@@ -228,9 +228,7 @@ function ____exports.downloadToFd(client, bucket, key, fd, o)
     end
     response.headers["content-range"] = nil
     response.bytes = total
-    if o.onProgress ~= nil then
-        o.onProgress(total, total)
-    end
+    progress:finish(total)
     return response, nil
 end
 return ____exports

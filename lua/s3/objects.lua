@@ -130,11 +130,11 @@ function ____exports.bucketArg(client, fn, bucket)
     local cfg = client._cfg
     return checkBucket(fn, bucket, cfg.legacy_bucket_names, cfg.addressing == "virtual")
 end
---- S3 takes at most 5 GiB in one PUT; larger objects need multipart upload, which is not there yet.
+--- S3 takes at most 5 GiB in one PUT (a string body is always one PUT).
 local function tooLarge(what, size, b, k)
     return newError(
         "EntityTooLarge",
-        (((((what .. " is ") .. tostring(size)) .. " bytes: a single PUT is limited to 5 GiB (") .. tostring(MAX_SINGLE_PUT)) .. " bytes) ") .. "and multipart upload is not available yet",
+        ((((what .. " is ") .. tostring(size)) .. " bytes: a single PUT is limited to 5 GiB (") .. tostring(MAX_SINGLE_PUT)) .. " bytes)",
         b,
         k
     )
@@ -182,6 +182,8 @@ local GET_OPTS = ____exports.optTypes(
     "table",
     "range",
     "string",
+    "on_progress",
+    "function",
     "if_match",
     "string",
     "if_none_match",
@@ -321,7 +323,8 @@ local function bodyBytes(resp)
     return type(resp.bytes) == "number" and resp.bytes or nil
 end
 --- One request on a fiber of its own, so that the calling fiber can report progress meanwhile
--- (on_progress runs only there, never in a libcurl callback).
+-- (on_progress runs only there, never in a libcurl callback). total undefined: a download of a
+-- size told only by its answer; the last report gives the bytes received as the total.
 local function performWithProgress(client, req, b, k, total, onProgress, beforeRetry)
     local progress = __TS__New(
         Progress,
@@ -353,6 +356,9 @@ local function performWithProgress(client, req, b, k, total, onProgress, beforeR
     if err ~= nil or box.resp == nil then
         return nil, err or newError("InternalError", "request failed", b, k)
     end
+    if total == nil then
+        progress:setTotal(bodyBytes(box.resp) or 0)
+    end
     progress:report(true)
     return box.resp, nil
 end
@@ -371,6 +377,22 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
     local headers = checkStringMap(fn, "opts.headers", o.headers, false)
     conditionHeaders(fn, o, headers)
     local version = ____exports.versionQuery(fn, o)
+    local partSize = o.part_size or client._cfg.part_size
+    checkRange(
+        fn,
+        "opts.part_size",
+        partSize,
+        MIN_PART_SIZE,
+        MAX_PART_SIZE
+    )
+    local concurrency = o.concurrency or client._cfg.concurrency
+    checkRange(
+        fn,
+        "opts.concurrency",
+        concurrency,
+        1,
+        nil
+    )
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
@@ -403,22 +425,6 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
         ))
     end
     local file = fh
-    local partSize = o.part_size or client._cfg.part_size
-    checkRange(
-        fn,
-        "opts.part_size",
-        partSize,
-        MIN_PART_SIZE,
-        MAX_PART_SIZE
-    )
-    local concurrency = o.concurrency or client._cfg.concurrency
-    checkRange(
-        fn,
-        "opts.concurrency",
-        concurrency,
-        1,
-        nil
-    )
     local deadline = deadlineOf(o.timeout, client._cfg.timeout)
     local function truncate()
         local ok, e = file:truncate(0)
@@ -680,18 +686,26 @@ function ____exports.getObject(client, fn, bucket, key, opts)
     if refused ~= nil then
         return failure(refused)
     end
-    local resp, err = perform(
-        client,
-        {
-            method = "GET",
-            bucket = b,
-            key = k,
-            headers = headers,
-            query = ____exports.versionQuery(fn, o),
-            timeout = o.timeout
-        },
-        b,
-        k
+    local req = {
+        method = "GET",
+        bucket = b,
+        key = k,
+        headers = headers,
+        query = ____exports.versionQuery(fn, o),
+        timeout = o.timeout
+    }
+    local onProgress = o.on_progress
+    local resp, err = unpack(
+        onProgress ~= nil and ({performWithProgress(
+            client,
+            req,
+            b,
+            k,
+            nil,
+            onProgress
+        )}) or ({perform(client, req, b, k)}),
+        1,
+        2
     )
     if resp == nil then
         return failure(err)
@@ -725,14 +739,27 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
     if #body > MAX_SINGLE_PUT then
         return failure(tooLarge("the body", #body, b, k))
     end
-    local resp, err = perform(client, {
+    local req = {
         method = "PUT",
         bucket = b,
         key = k,
         headers = headers,
         body = body,
         timeout = o.timeout
-    }, b, k)
+    }
+    local onProgress = o.on_progress
+    local resp, err = unpack(
+        onProgress ~= nil and ({performWithProgress(
+            client,
+            req,
+            b,
+            k,
+            #body,
+            onProgress
+        )}) or ({perform(client, req, b, k)}),
+        1,
+        2
+    )
     if resp == nil then
         return failure(err)
     end

@@ -44,12 +44,13 @@ function Progress.prototype.____constructor(self, fn, total, counter, base)
     self.base = base
     self.last = -1
     self.lastAt = 0
+    self.ended = false
 end
 function Progress.prototype.setTotal(self, total)
     self.total = total
 end
 function Progress.prototype.report(self, force)
-    if self.fn == nil or self.counter == nil then
+    if self.fn == nil or self.counter == nil or self.ended then
         return
     end
     local now = clock.monotonic()
@@ -65,7 +66,18 @@ function Progress.prototype.report(self, force)
     end
     self.last = done
     self.lastAt = now
+    self.ended = done == self.total
     self.fn(done, self.total)
+end
+function Progress.prototype.finish(self, total)
+    self.total = total
+    if self.fn == nil or self.ended then
+        return
+    end
+    self.last = total
+    self.lastAt = clock.monotonic()
+    self.ended = true
+    self.fn(total, total)
 end
 local function worker(state)
     while state.failure == nil and state.raised == nil and state.next <= state.count do

@@ -5,16 +5,6 @@ local function __TS__New(target, ...)
     instance:____constructor(...)
     return instance
 end
-
-local function __TS__StringIncludes(self, searchString, position)
-    if not position then
-        position = 1
-    else
-        position = position + 1
-    end
-    local index = string.find(self, searchString, position, true)
-    return index ~= nil
-end
 -- End of Lua Library inline imports
 local ____exports = {}
 local md5Base64, newBuffer, letGo, sendPart, waitFor, uploadParts, MAX_PARTS
@@ -280,15 +270,19 @@ function uploadParts(client, bucket, key, first, firstEnded, fill, o)
     if failed then
         abortDetached(client, bucket, key, uploadId)
         if not ok then
-            if __TS__StringIncludes(
-                tostring(raised),
-                "cancel"
-            ) then
+            local notCancelled = pcall(fiber.testcancel)
+            if not notCancelled then
                 return nil, newError("Cancelled", "the fiber was cancelled", bucket, key)
             end
             return error(raised, 0)
         end
         return nil, state.failure
+    end
+    progress:setTotal(size)
+    local reportedOk, reportErr = pcall(function() return progress:report(true) end)
+    if not reportedOk then
+        abortDetached(client, bucket, key, uploadId)
+        return error(reportErr, 0)
     end
     local etag, doneErr = completeUpload(
         client,
@@ -303,8 +297,6 @@ function uploadParts(client, bucket, key, first, firstEnded, fill, o)
         abortDetached(client, bucket, key, uploadId)
         return nil, doneErr
     end
-    progress:setTotal(size)
-    progress:report(true)
     return completedResponse(etag), size
 end
 local MiB = 1024 * 1024

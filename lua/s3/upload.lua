@@ -27,6 +27,7 @@ local runParts = ____parts.runParts
 local ____deadline = require("s3.deadline")
 local timeLeft = ____deadline.timeLeft
 local ____multipart = require("s3.multipart")
+local CLEANUP_TIMEOUT = ____multipart.CLEANUP_TIMEOUT
 local abortUpload = ____multipart.abortUpload
 local completeUpload = ____multipart.completeUpload
 local createUpload = ____multipart.createUpload
@@ -41,8 +42,6 @@ function ____exports.completedResponse(etag)
     end
     return {status = 200, headers = headers, bytes = 0}
 end
---- Seconds an abort may take, whatever is left of the call's deadline.
-local ABORT_TIMEOUT = 60
 --- S3's largest object.
 local MAX_OBJECT_SIZE = 5 * 1024 * 1024 * 1024 * 1024
 --- Base64 of the MD5 of a range of fd, off the event loop; an IOError when it cannot be read.
@@ -192,7 +191,7 @@ function ____exports.abortDetached(client, bucket, key, uploadId)
             key,
             uploadId,
             nil,
-            ABORT_TIMEOUT
+            CLEANUP_TIMEOUT
         )
         if err ~= nil and err.code ~= "NoSuchUpload" then
             log.warn(
@@ -295,6 +294,11 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
         end
         return nil, failure
     end
+    local reportedOk, reportErr = pcall(function() return up.progress:report(true) end)
+    if not reportedOk then
+        ____exports.abortDetached(client, bucket, key, uploadId)
+        return error(reportErr, 0)
+    end
     local etag, doneErr = completeUpload(
         client,
         bucket,
@@ -307,10 +311,6 @@ function ____exports.uploadMultipart(client, bucket, key, fd, size, o)
     if etag == nil then
         ____exports.abortDetached(client, bucket, key, uploadId)
         return nil, doneErr
-    end
-    local reportedOk, reportErr = pcall(function() return up.progress:report(true) end)
-    if not reportedOk then
-        return error(reportErr, 0)
     end
     return ____exports.completedResponse(etag), nil
 end

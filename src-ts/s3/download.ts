@@ -179,8 +179,6 @@ export function downloadToFd(
     }
     response.headers.delete("content-range");
     response.bytes = total;
-    if (o.onProgress !== undefined) {
-        o.onProgress(total, total);
-    }
+    progress.finish(total);
     return $multi(response, undefined);
 }

@@ -44,11 +44,10 @@ export function bucketArg(client: Client, fn: string, bucket: unknown): string {
     return checkBucket(fn, bucket, cfg.legacy_bucket_names, cfg.addressing === "virtual");
 }
 
-/** S3 takes at most 5 GiB in one PUT; larger objects need multipart upload, which is not there yet. */
+/** S3 takes at most 5 GiB in one PUT (a string body is always one PUT). */
 function tooLarge(what: string, size: number, b: string, k: string): S3Error {
     return newError("EntityTooLarge",
-        `${what} is ${size} bytes: a single PUT is limited to 5 GiB (${MAX_SINGLE_PUT} bytes) ` +
-        "and multipart upload is not available yet", b, k);
+        `${what} is ${size} bytes: a single PUT is limited to 5 GiB (${MAX_SINGLE_PUT} bytes)`, b, k);
 }
 // Options each call accepts, name -> type (see util.hasType).
 export function optTypes(...names: string[]): LuaTable<string, string> {
@@ -64,7 +63,7 @@ const GET_TO_FILE_OPTS = optTypes(
     "if_match", "string", "if_none_match", "string", "if_modified_since", "any", "version_id", "string"
 );
 const GET_OPTS = optTypes("timeout", "nonnegative", "headers", "table", "range", "string",
-    "if_match", "string", "if_none_match", "string", "if_modified_since", "any", "version_id", "string");
+    "on_progress", "function", "if_match", "string", "if_none_match", "string", "if_modified_since", "any", "version_id", "string");
 const PUT_OPTS = optTypes(
     "timeout", "nonnegative", "headers", "table", "content_type", "string", "metadata", "table",
     "part_size", "integer", "concurrency", "integer", "on_progress", "function",
@@ -166,11 +165,12 @@ function bodyBytes(resp: NativeResponse): number | undefined {
 
 /**
  * One request on a fiber of its own, so that the calling fiber can report progress meanwhile
- * (on_progress runs only there, never in a libcurl callback).
+ * (on_progress runs only there, never in a libcurl callback). total undefined: a download of a
+ * size told only by its answer; the last report gives the bytes received as the total.
  */
 function performWithProgress(
-    client: Client, req: NativeRequest, b: string, k: string, total: number, onProgress: ProgressFn,
-    beforeRetry?: () => S3Error | undefined,
+    client: Client, req: NativeRequest, b: string, k: string, total: number | undefined,
+    onProgress: ProgressFn, beforeRetry?: () => S3Error | undefined,
 ): Perform {
     const progress = new Progress(onProgress, total, native.counter());
     req.progress = progress.counter;
@@ -183,6 +183,9 @@ function performWithProgress(
     const err = runParts(1, 1, work, progress, b, k);
     if (err !== undefined || box.resp === undefined) {
         return $multi(undefined, err ?? newError("InternalError", "request failed", b, k));
+    }
+    if (total === undefined) {
+        progress.setTotal(bodyBytes(box.resp) ?? 0);
     }
     progress.report(true);
     return $multi(box.resp, undefined);
@@ -211,6 +214,11 @@ export function getToFile(
     const headers = checkStringMap(fn, "opts.headers", o.get("headers"), false);
     conditionHeaders(fn, o, headers);
     const version = versionQuery(fn, o);
+    // Every argument is checked before the temporary file exists: a raise leaves nothing behind.
+    const partSize = (o.get("part_size") as number | undefined) ?? client._cfg.part_size;
+    checkRange(fn, "opts.part_size", partSize, MIN_PART_SIZE, MAX_PART_SIZE);
+    const concurrency = (o.get("concurrency") as number | undefined) ?? client._cfg.concurrency;
+    checkRange(fn, "opts.concurrency", concurrency, 1, undefined);
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
         return failure(refused);
@@ -232,10 +240,6 @@ export function getToFile(
         return failure(newError("IOError", `cannot create temporary file '${tmp}': ${osError(openErr)}`, b, k));
     }
     const file = fh;
-    const partSize = (o.get("part_size") as number | undefined) ?? client._cfg.part_size;
-    checkRange(fn, "opts.part_size", partSize, MIN_PART_SIZE, MAX_PART_SIZE);
-    const concurrency = (o.get("concurrency") as number | undefined) ?? client._cfg.concurrency;
-    checkRange(fn, "opts.concurrency", concurrency, 1, undefined);
     const deadline = deadlineOf(o.get("timeout") as number | undefined, client._cfg.timeout);
     // A retry writes the object again from offset 0: drop what the failed attempt wrote
     // (and rewind, should the sink ever write at the file position rather than at an offset).
@@ -407,8 +411,12 @@ export function getObject(
     if (refused !== undefined) {
         return failure(refused);
     }
-    const [resp, err] = perform(client, { method: "GET", bucket: b, key: k, headers: headers,
-        query: versionQuery(fn, o), timeout: o.get("timeout") as number | undefined }, b, k);
+    const req: NativeRequest = { method: "GET", bucket: b, key: k, headers: headers,
+        query: versionQuery(fn, o), timeout: o.get("timeout") as number | undefined };
+    const onProgress = o.get("on_progress") as ProgressFn | undefined;
+    const [resp, err] = onProgress !== undefined
+        ? performWithProgress(client, req, b, k, undefined, onProgress)
+        : perform(client, req, b, k);
     if (resp === undefined) {
         return failure(err);
     }
@@ -436,8 +444,12 @@ export function putObject(
     if (body.length > MAX_SINGLE_PUT) {
         return failure(tooLarge("the body", body.length, b, k));
     }
-    const [resp, err] = perform(client, { method: "PUT", bucket: b, key: k, headers: headers, body: body,
-        timeout: o.get("timeout") as number | undefined }, b, k);
+    const req: NativeRequest = { method: "PUT", bucket: b, key: k, headers: headers, body: body,
+        timeout: o.get("timeout") as number | undefined };
+    const onProgress = o.get("on_progress") as ProgressFn | undefined;
+    const [resp, err] = onProgress !== undefined
+        ? performWithProgress(client, req, b, k, body.length, onProgress)
+        : perform(client, req, b, k);
     if (resp === undefined) {
         return failure(err);
     }

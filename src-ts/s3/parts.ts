@@ -36,6 +36,8 @@ export type ProgressFn = (this: void, done: number, total: number | undefined) =
 export class Progress {
     private last = -1;
     private lastAt = 0;
+    /** (total, total) was reported: nothing is after it. */
+    private ended = false;
 
     constructor(
         private readonly fn: ProgressFn | undefined,
@@ -51,7 +53,7 @@ export class Progress {
 
     /** Reports if due; `force` reports now (at the end). Raises what on_progress raises. */
     report(force: boolean): void {
-        if (this.fn === undefined || this.counter === undefined) {
+        if (this.fn === undefined || this.counter === undefined || this.ended) {
             return;
         }
         const now = clock.monotonic();
@@ -67,7 +69,20 @@ export class Progress {
         }
         this.last = done;
         this.lastAt = now;
+        this.ended = done === this.total;
         this.fn(done, this.total);
+    }
+
+    /** The end, (total, total), unless a report told it already. Raises what on_progress raises. */
+    finish(total: number): void {
+        this.total = total;
+        if (this.fn === undefined || this.ended) {
+            return;
+        }
+        this.last = total;
+        this.lastAt = clock.monotonic();
+        this.ended = true;
+        this.fn(total, total);
     }
 }
 

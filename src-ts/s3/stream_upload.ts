@@ -295,19 +295,26 @@ function uploadParts(
     if (failed) {
         abortDetached(client, bucket, key, uploadId);
         if (!ok) {
-            if (tostring(raised).includes("cancel")) {
+            // The fiber's own cancel is a Cancelled result; a reader's raise (whatever its text) is re-raised.
+            const [notCancelled] = pcall(fiber.testcancel);
+            if (!notCancelled) {
                 return $multi(undefined, newError("Cancelled", "the fiber was cancelled", bucket, key));
             }
             return error(raised as string, 0);
         }
         return $multi(undefined, state.failure as S3Error);
     }
+    // The last report comes before the object is made, so that a raise in it still leaves none.
+    progress.setTotal(size);
+    const [reportedOk, reportErr] = pcall(() => progress.report(true));
+    if (!reportedOk) {
+        abortDetached(client, bucket, key, uploadId);
+        return error(reportErr, 0);
+    }
     const [etag, doneErr] = completeUpload(client, bucket, key, uploadId, state.parts, timeLeft(o.deadline), conditions);
     if (etag === undefined) {
         abortDetached(client, bucket, key, uploadId);
         return $multi(undefined, doneErr);
     }
-    progress.setTotal(size);
-    progress.report(true);
     return $multi(completedResponse(etag), size);
 }

@@ -12,10 +12,7 @@ import type { Client } from "./client";
 import { S3Error, newError } from "./errors";
 import { PartFn, Progress, ProgressFn, partSizeFor, runParts } from "./parts";
 import { timeLeft } from "./deadline";
-import { CompletedPart, abortUpload, completeUpload, createUpload, splitConditions, uploadPart } from "./multipart";
-
-/** Seconds an abort may take, whatever is left of the call's deadline. */
-const ABORT_TIMEOUT = 60;
+import { CLEANUP_TIMEOUT, CompletedPart, abortUpload, completeUpload, createUpload, splitConditions, uploadPart } from "./multipart";
 
 /** S3's largest object. */
 const MAX_OBJECT_SIZE = 5 * 1024 * 1024 * 1024 * 1024;
@@ -161,7 +158,7 @@ function sendFilePart(this: void, up: Upload, digests: DigestsAhead, index: numb
 export function abortDetached(client: Client, bucket: string, key: string, uploadId: string): void {
     const state = { done: false, cond: fiber.cond() };
     fiber.create_later((): void => {
-        const err = abortUpload(client, bucket, key, uploadId, undefined, ABORT_TIMEOUT);
+        const err = abortUpload(client, bucket, key, uploadId, undefined, CLEANUP_TIMEOUT);
         if (err !== undefined && err.code !== "NoSuchUpload") {
             log.warn("s3: could not abort multipart upload %s of %s/%s: %s", uploadId, bucket, key, tostring(err));
         }
@@ -225,14 +222,16 @@ export function uploadMultipart(
         }
         return $multi(undefined, failure as S3Error);
     }
+    // The last report comes before the object is made, so that a raise in it still leaves none.
+    const [reportedOk, reportErr] = pcall(() => up.progress.report(true));
+    if (!reportedOk) {
+        abortDetached(client, bucket, key, uploadId);
+        return error(reportErr, 0);
+    }
     const [etag, doneErr] = completeUpload(client, bucket, key, uploadId, up.parts, timeLeft(o.deadline), conditions);
     if (etag === undefined) {
         abortDetached(client, bucket, key, uploadId);
         return $multi(undefined, doneErr);
-    }
-    const [reportedOk, reportErr] = pcall(() => up.progress.report(true));
-    if (!reportedOk) {
-        return error(reportErr, 0);
     }
     return $multi(completedResponse(etag), undefined);
 }

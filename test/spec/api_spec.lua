@@ -444,3 +444,53 @@ describe('s3 API over a fake native module', function()
         end)
     end)
 end)
+
+describe('CompleteMultipartUpload whose answer was lost', function()
+    local digest = require('digest')
+    local native, s3
+
+    before_each(function()
+        native = fake_native()
+        s3 = load_s3(native)
+        s3.cfg(CFG)
+    end)
+
+    after_each(function()
+        fake.unload()
+    end)
+
+    local parts = {
+        {part_number = 1, etag = '"' .. digest.md5_hex('part one') .. '"'},
+        {part_number = 2, etag = '"' .. digest.md5_hex('part two') .. '"'},
+    }
+    local composite = digest.md5_hex(digest.md5('part one') .. digest.md5('part two')) .. '-2'
+
+    -- The first Complete's answer is lost; its repeat finds no upload; then HEAD answers etag.
+    local function script(head_etag)
+        native.script = {
+            function() return nil, {code = 'ConnectionError', message = 'reset by peer'} end,
+            function() return nil, {code = 'NoSuchUpload', status = 404, message = 'no such upload'} end,
+            function(req)
+                assert.are.equal('HEAD', req.method)
+                return {status = 200, headers = {etag = head_etag}, bytes = 0}
+            end,
+        }
+    end
+
+    it('succeeds when the object there is the one its parts make', function()
+        script('"' .. composite .. '"')
+        local complete = require('s3.multipart').completeUpload
+        local etag, err = complete(s3.new(CFG), 'bkt', 'key', 'upload-1', parts, 5)
+        assert.is_nil(err)
+        assert.are.equal('"' .. composite .. '"', etag)
+        assert.are.equal(3, #native.requests)
+    end)
+
+    it('fails with NoSuchUpload when the object there is another one', function()
+        script('"' .. digest.md5_hex('another object') .. '"')
+        local complete = require('s3.multipart').completeUpload
+        local etag, err = complete(s3.new(CFG), 'bkt', 'key', 'upload-1', parts, 5)
+        assert.is_nil(etag)
+        assert.are.equal('NoSuchUpload', err.code)
+    end)
+end)

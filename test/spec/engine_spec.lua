@@ -105,6 +105,95 @@ describe('the transfer engine', function()
         assert.are.equal(body, (client:get(bucket, 'digest')))
     end)
 
+    it('reads the time stamps of ListMultipartUploads as UTC (which uploads a lost answer made)', function()
+        local epoch_of = require('s3.multipart').epochOf
+        assert.are.equal(0, epoch_of('1970-01-01T00:00:00.000Z'))
+        assert.are.equal(1796128807, epoch_of('2026-12-01T12:40:07.123Z'))
+        assert.are.equal(1709251199, epoch_of('2024-02-29T23:59:59Z'))
+        assert.are.equal(951868800, epoch_of('2000-03-01T00:00:00.000Z'))
+        assert.are.equal(946684799, epoch_of('1999-12-31T23:59:59.000Z'))
+        assert.is_nil(epoch_of('yesterday'))
+    end)
+
+    -- The requests a client makes, recorded on their way to its native client.
+    local function recorded(c)
+        local real = c._native
+        local seen = {}
+        c._native = setmetatable({request = function(_, req)
+            table.insert(seen, {method = req.method, query = req.query or {}, headers = req.headers or {}})
+            return real:request(req)
+        end}, {__index = function(_, name)
+            local v = real[name]
+            if type(v) == 'function' then
+                return function(_, ...) return v(real, ...) end
+            end
+            return v
+        end})
+        return seen
+    end
+
+    it('sends every part and a single PUT from a file with the Content-MD5 of its bytes', function()
+        local c = s3.new({endpoint = h.config.endpoint, region = h.config.region,
+            access_key_id = h.config.access_key_id, secret_access_key = h.config.secret_access_key,
+            part_size = PART, multipart_threshold = THRESHOLD, concurrency = 4})
+        local seen = recorded(c)
+        local src = h.random_file(dir .. '/md5-parts', 2 * PART + 123)
+        assert.is_true((c:put_from_file(bucket, 'md5-parts', src)))
+        local data = h.read_file(src)
+        local parts = 0
+        for _, r in ipairs(seen) do
+            local n = tonumber(r.query.partNumber)
+            if r.method == 'PUT' and n ~= nil then
+                parts = parts + 1
+                local slice = data:sub((n - 1) * PART + 1, n * PART)
+                assert.are.equal(digest.base64_encode(digest.md5(slice)), r.headers['content-md5'])
+            end
+        end
+        assert.are.equal(3, parts)
+        local small = h.random_file(dir .. '/md5-single', 1000)
+        assert.is_true((c:put_from_file(bucket, 'md5-single', small)))
+        local last = seen[#seen]
+        assert.are.equal('PUT', last.method)
+        assert.are.equal(digest.base64_encode(digest.md5(h.read_file(small))), last.headers['content-md5'])
+    end)
+
+    it('a wrong option of get_to_file raises before a temporary file exists, leaving no descriptor', function()
+        local fds = h.fd_count()
+        local ok, err = pcall(client.get_to_file, client, bucket, 'any', dir .. '/bad-option', {part_size = 1})
+        assert.is_false(ok)
+        assert.matches('part_size', tostring(err))
+        ok, err = pcall(client.get_to_file, client, bucket, 'any', dir .. '/bad-option', {concurrency = 0})
+        assert.is_false(ok)
+        assert.matches('concurrency', tostring(err))
+        assert.are.same({}, h.leftovers(dir, 'bad-option'))
+        assert.are.equal(fds, h.fd_count())
+    end)
+
+    it('reports the progress of put and get of a string, monotonic and ending at the size', function()
+        local body = string.rep('0123456789abcdef', 3 * MiB / 16) .. 'tail'
+        local function recorder()
+            local calls = {}
+            return calls, function(done, total) table.insert(calls, {done, total}) end
+        end
+        local function check(calls, total)
+            assert.is_true(#calls >= 1)
+            for i = 2, #calls do assert.is_true(calls[i][1] >= calls[i - 1][1]) end
+            assert.are.same({total, total}, calls[#calls])
+        end
+        local put_calls, on_put = recorder()
+        assert.is_true((client:put(bucket, 'string-progress', body, {on_progress = on_put})))
+        check(put_calls, #body)
+        local get_calls, on_get = recorder()
+        local data = client:get(bucket, 'string-progress', {on_progress = on_get})
+        assert.are.equal(body, data)
+        check(get_calls, #body)
+        local ok, err = pcall(client.get, client, bucket, 'string-progress', {on_progress = function()
+            error('get stopped here')
+        end})
+        assert.is_false(ok)
+        assert.matches('get stopped here', tostring(err))
+    end)
+
     it('fails with PreconditionFailed when the object changes mid-download, leaving the old file', function()
         local src = h.random_file(dir .. '/v1', 4 * PART)
         assert(client:put_from_file(bucket, 'changing', src))
@@ -135,6 +224,31 @@ describe('the transfer engine', function()
         assert.are.same({}, wait_no_uploads())
         local _, herr = client:head(bucket, 'raised')
         assert.are.equal('NotFound', herr.code)
+    end)
+
+    it('a raise in the last on_progress comes before the object is made: none is, no upload is left', function()
+        local src = h.random_file(dir .. '/last-raise', 2 * PART + 1)
+        local chunks = {h.read_file(src)}
+        client:delete(bucket, 'last-raise')
+        for name, put in pairs({
+            file = function(opts) return client:put_from_file(bucket, 'last-raise', src, opts) end,
+            reader = function(opts)
+                local i = 0
+                return client:put(bucket, 'last-raise', function()
+                    i = i + 1
+                    return chunks[i]
+                end, opts)
+            end,
+        }) do
+            local ok, err = pcall(put, {on_progress = function(done, total)
+                if done == total then error('stopped at the end') end
+            end})
+            assert.is_false(ok, name)
+            assert.matches('stopped at the end', tostring(err))
+            assert.are.same({}, wait_no_uploads())
+            local _, herr = client:head(bucket, 'last-raise')
+            assert.are.equal('NotFound', herr.code, name)
+        end
     end)
 
     it('aborts the upload when the fiber is cancelled mid-upload', function()

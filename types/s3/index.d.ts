@@ -105,6 +105,8 @@ declare module "s3" {
     export interface GetOpts extends CallOpts, ReadConditions {
         /** e.g. "bytes=0-99" */
         range?: string;
+        /** total is nil until the answer is in: the last call is (size, size). */
+        on_progress?: Progress;
     }
     export interface PutOpts extends CallOpts {
         content_type?: string;
@@ -216,8 +218,10 @@ declare module "s3" {
         /** The longest step the OS did not preempt: the module's own hold of the event loop. */
         loop_max_unpreempted_action_seconds: number;
         loop_preempted_actions: number;
-        /** The most work one step did: per step the lesser of its wall time and its CPU time. */
+        /** The most work one step did: the lesser of its wall and CPU time, or its wall time if it blocked. */
         loop_max_action_work_seconds: number;
+        /** Steps in which the thread slept in the kernel (blocked). */
+        loop_blocked_actions: number;
     }
     export type PresignMethod = "GET" | "PUT" | "HEAD" | "DELETE";
 
