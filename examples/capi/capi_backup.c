@@ -10,9 +10,11 @@
  * client of s3.cfg. They return true, or nil and an error table {code, status, message,
  * request_id}. Only the calling fiber waits.
  */
+#define _GNU_SOURCE /* mkostemp */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -108,9 +110,20 @@ lua_restore(lua_State *L)
 	struct s3_tarantool_error err;
 	if (read_args(L, &a, &err) != 0)
 		return push_error(L, &err);
+	/* A name of its own (mkostemp creates it exclusively), so that two restores of one path at
+	 * once, or a stale file of an earlier one, never write into each other. */
 	char tmp[4096];
-	snprintf(tmp, sizeof(tmp), "%s.restore.%ld", a.path, (long)getpid());
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (snprintf(tmp, sizeof(tmp), "%s.restore.XXXXXX", a.path) >= (int)sizeof(tmp)) {
+		s3->client_unref(a.client);
+		errno = ENAMETOOLONG;
+		return push_os_error(L, "cannot create a temporary file for", a.path);
+	}
+	int fd = mkostemp(tmp, O_CLOEXEC);
+	if (fd >= 0 && fchmod(fd, 0644) != 0) {
+		close(fd);
+		unlink(tmp);
+		fd = -1;
+	}
 	if (fd < 0) {
 		s3->client_unref(a.client);
 		return push_os_error(L, "cannot create", tmp);

@@ -474,7 +474,8 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
             k,
             file.fh,
             resp.bytes,
-            resp.headers.etag,
+            resp.headers,
+            version,
             deadline
         ) end)
         if not checked or res2 ~= nil then

@@ -94,8 +94,18 @@ local function candidatePartSizes(client, size, count, fromServer)
     end
     return out
 end
---- Undefined when fd holds what the ETag says; else the error that fails the download.
-function ____exports.verifyDownload(client, bucket, key, fd, size, etag, deadline)
+--- An object whose ETag is no digest of its bytes (SSE-KMS; SSE-C), as its answer tells.
+local function encryptedByKey(headers)
+    local sse = headers["x-amz-server-side-encryption"]
+    return sse ~= nil and (string.find(sse, "kms", 1, true)) ~= nil or headers["x-amz-server-side-encryption-customer-algorithm"] ~= nil
+end
+--- Undefined when fd holds what the ETag of the answer's headers says; else the error that fails
+-- the download. version: the download's versionId query, which the HEAD of part 1 asks for too.
+function ____exports.verifyDownload(client, bucket, key, fd, size, headers, version, deadline)
+    local etag = headers.etag
+    if encryptedByKey(headers) then
+        return newError("InvalidArgument", "cannot verify: the object is encrypted with SSE-KMS or SSE-C, its ETag is no MD5 of its bytes", bucket, key)
+    end
     local bare = string.gsub(etag or "", "\"", "")
     local whole = string.match(bare, "^(%x+)$")
     local md5, parts = string.match(bare, "^(%x+)%-(%d+)$")
@@ -107,12 +117,7 @@ function ____exports.verifyDownload(client, bucket, key, fd, size, etag, deadlin
         if hexOf(raw) == string.lower(whole) then
             return nil
         end
-        return newError(
-            "BadDigest",
-            "the downloaded bytes do not match the object's ETag " .. tostring(etag),
-            bucket,
-            key
-        )
+        return newError("BadDigest", "the downloaded bytes do not match the object's ETag " .. etag, bucket, key)
     end
     if md5 == nil or #md5 ~= 32 or parts == nil then
         return newError(
@@ -125,6 +130,11 @@ function ____exports.verifyDownload(client, bucket, key, fd, size, etag, deadlin
     local count = tonumber(parts)
     local query = {}
     query.partNumber = "1"
+    if version ~= nil then
+        for name, value in pairs(version) do
+            query[name] = value
+        end
+    end
     local head = perform(
         client,
         {
@@ -161,7 +171,7 @@ function ____exports.verifyDownload(client, bucket, key, fd, size, etag, deadlin
     end
     return newError(
         "BadDigest",
-        ((("the downloaded bytes do not match the object's ETag " .. tostring(etag)) .. " (part sizes tried: ") .. table.concat(candidates, ", ")) .. ")",
+        ((("the downloaded bytes do not match the object's ETag " .. etag) .. " (part sizes tried: ") .. table.concat(candidates, ", ")) .. ")",
         bucket,
         key
     )

@@ -271,8 +271,8 @@ export function getToFile(
     }
     const resp = outcome.resp;
     if (o.get("verify") === true) {
-        const [checked, res2] = pcall(() => verifyDownload(client, b, k, file.fh, resp.bytes, resp.headers.get("etag"),
-            deadline));
+        const [checked, res2] = pcall(() => verifyDownload(client, b, k, file.fh, resp.bytes, resp.headers,
+            version, deadline));
         if (!checked || res2 !== undefined) {
             discardTemp(file, tmp);
             if (!checked) {

@@ -57,11 +57,27 @@ function candidatePartSizes(client: Client, size: number, count: number, fromSer
     return out;
 }
 
-/** Undefined when fd holds what the ETag says; else the error that fails the download. */
+/** An object whose ETag is no digest of its bytes (SSE-KMS; SSE-C), as its answer tells. */
+function encryptedByKey(headers: LuaTable<string, string>): boolean {
+    const sse = headers.get("x-amz-server-side-encryption");
+    return (sse !== undefined && string.find(sse, "kms", 1, true)[0] !== undefined) ||
+        headers.get("x-amz-server-side-encryption-customer-algorithm") !== undefined;
+}
+
+/**
+ * Undefined when fd holds what the ETag of the answer's headers says; else the error that fails
+ * the download. version: the download's versionId query, which the HEAD of part 1 asks for too.
+ */
 export function verifyDownload(
-    client: Client, bucket: string, key: string, fd: number, size: number, etag: string | undefined,
-    deadline: number | undefined,
+    client: Client, bucket: string, key: string, fd: number, size: number, headers: LuaTable<string, string>,
+    version: LuaTable<string, string> | undefined, deadline: number | undefined,
 ): S3Error | undefined {
+    const etag = headers.get("etag");
+    if (encryptedByKey(headers)) {
+        return newError("InvalidArgument",
+            "cannot verify: the object is encrypted with SSE-KMS or SSE-C, its ETag is no MD5 of its bytes",
+            bucket, key);
+    }
     const [bare] = string.gsub(etag ?? "", '"', "");
     const [whole] = string.match(bare, "^(%x+)$");
     const [md5, parts] = string.match(bare, "^(%x+)%-(%d+)$");
@@ -84,6 +100,11 @@ export function verifyDownload(
     // The size of part 1, where the server tells it.
     const query = new LuaTable<string, string>();
     query.set("partNumber", "1");
+    if (version !== undefined) {
+        for (const [name, value] of pairs(version)) {
+            query.set(name, value);
+        }
+    }
     const [head] = perform(client, { method: "HEAD", bucket: bucket, key: key, query: query,
         timeout: timeLeft(deadline) }, bucket, key);
     let fromServer: number | undefined;

@@ -264,12 +264,15 @@ describe('s3 API over a fake native module', function()
             while #native.requests < 2 do
                 fiber.sleep(0.01)
             end
+            -- The backoff is random: a short one may have let a third attempt out already.
+            local sent = #native.requests
             f:cancel()
             local ok, res, err = f:join()
             assert.is_true(ok, tostring(res))
             assert.is_nil(res)
             assert.are.equal('Cancelled', err.code)
-            assert.are.equal(2, #native.requests)
+            assert.are.equal(sent, #native.requests, 'an attempt after the cancel')
+            assert.is_true(sent < 11)
             assert.are.same({}, leftovers())
         end)
 
@@ -492,5 +495,64 @@ describe('CompleteMultipartUpload whose answer was lost', function()
         local etag, err = complete(s3.new(CFG), 'bkt', 'key', 'upload-1', parts, 5)
         assert.is_nil(etag)
         assert.are.equal('NoSuchUpload', err.code)
+    end)
+end)
+
+describe('the part size of a multipart upload', function()
+    local MiB, GiB = 1024 * 1024, 1024 * 1024 * 1024
+
+    after_each(function()
+        fake.unload()
+    end)
+
+    it('grows in whole MiB so that no upload needs more than 10,000 parts, up to 5 TiB', function()
+        load_s3(fake_native())
+        local part_size_for = require('s3.parts').partSizeFor
+        assert.are.equal(8 * MiB, part_size_for(78 * GiB, 8 * MiB))
+        -- 100 GiB in 8 MiB parts would be 12,800 parts: 11 MiB parts make 9,310.
+        assert.are.equal(11 * MiB, part_size_for(100 * GiB, 8 * MiB))
+        assert.is_true(math.ceil(100 * GiB / part_size_for(100 * GiB, 8 * MiB)) <= 10000)
+        -- 5 TiB: parts of 525 MiB (5 TiB / 10,000 is 524.3 MiB).
+        assert.are.equal(525 * MiB, part_size_for(5 * 1024 * GiB, 5 * MiB))
+        -- A part larger than S3's 5 GiB is never chosen.
+        assert.is_nil(part_size_for(60 * 1024 * GiB, 8 * MiB))
+    end)
+end)
+
+describe('verify of a download', function()
+    local digest = require('digest')
+
+    after_each(function()
+        fake.unload()
+    end)
+
+    it('refuses an object encrypted by key, and asks for part 1 of the same version', function()
+        local native = fake_native()
+        local s3 = load_s3(native)
+        local c = s3.new(CFG)
+        local verify = require('s3.verify').verifyDownload
+        local composite = digest.md5_hex(digest.md5('01234') .. digest.md5('56789')) .. '-2'
+        local err = verify(c, 'bkt', 'key', -1, 10, {etag = '"' .. composite .. '"',
+            ['x-amz-server-side-encryption'] = 'aws:kms'}, nil, nil)
+        assert.are.equal('InvalidArgument', err.code)
+        assert.matches('SSE%-KMS or SSE%-C', err.message)
+        err = verify(c, 'bkt', 'key', -1, 10, {etag = '"' .. composite .. '"',
+            ['x-amz-server-side-encryption-customer-algorithm'] = 'AES256'}, nil, nil)
+        assert.are.equal('InvalidArgument', err.code)
+        assert.are.equal(0, #native.requests)
+
+        local dir = fio.tempdir()
+        local path = dir .. '/ten'
+        local fh = fio.open(path, {'O_RDWR', 'O_CREAT'}, tonumber('644', 8))
+        fh:write('0123456789')
+        native.script = {function(req)
+            assert.are.equal('HEAD', req.method)
+            return {status = 206, headers = {['content-length'] = '5', ['x-amz-mp-parts-count'] = '2'}, bytes = 0}
+        end}
+        err = verify(c, 'bkt', 'key', fh.fh, 10, {etag = '"' .. composite .. '"'}, {versionId = 'v1'}, nil)
+        fh:close()
+        fio.rmtree(dir)
+        assert.is_nil(err)
+        assert.are.same({partNumber = '1', versionId = 'v1'}, native.requests[1].query)
     end)
 end)

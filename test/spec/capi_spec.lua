@@ -3,6 +3,7 @@
 local s3 = require('s3')
 local fio = require('fio')
 local fiber = require('fiber')
+local clock = require('clock')
 local h = dofile('test/spec/helper.lua')
 
 local MiB = 1024 * 1024
@@ -53,6 +54,23 @@ describe('the C API', function()
         assert.are.equal(3 * MiB + 17, assert(s3.head(bucket, 'c api/round trip')).size)
         assert.is_true((backup.restore(bucket, 'c api/round trip', dst)))
         assert.are.equal(h.sha256_file(src), h.sha256_file(dst))
+    end)
+
+    it('two restores of one path at once each write a temporary file of their own', function()
+        local src = h.random_file(dir .. '/twice-src', 20 * MiB + 5)
+        assert.is_true((backup.backup(bucket, 'c api/twice', src)))
+        local dst = dir .. '/twice-dst'
+        local done = fiber.channel(2)
+        for _ = 1, 2 do
+            fiber.create(function() done:put({backup.restore(bucket, 'c api/twice', dst)}) end)
+        end
+        for _ = 1, 2 do
+            local r = done:get(60)
+            assert.is_not_nil(r, 'a restore did not return')
+            assert.is_true(r[1], tostring(r[2] and r[2].message))
+        end
+        assert.are.equal(h.sha256_file(src), h.sha256_file(dst))
+        assert.are.same({}, h.leftovers(dir, 'twice-dst.'))
     end)
 
     it('moves a file above the threshold through the engine, with progress (multipart up, ranges down)', function()
@@ -260,5 +278,74 @@ describe('the C API', function()
         assert.are.equal(-1, rc)
         assert.are.equal('InvalidArgument', code)
         assert.matches('TX thread', message)
+    end)
+
+    describe('behind a fault-injecting proxy', function()
+        local proxy
+        local MID_PART = MiB / 2
+
+        setup(function()
+            proxy = h.start_proxy({log = dir .. '/proxy.log'})
+        end)
+
+        teardown(function()
+            if proxy ~= nil then proxy:stop() end
+        end)
+
+        local function proxied(opts)
+            local cfg = {endpoint = proxy.endpoint, region = h.config.region,
+                access_key_id = h.config.access_key_id, secret_access_key = h.config.secret_access_key,
+                part_size = 5 * MiB, multipart_threshold = 5 * MiB + 1, retries = 2, idle_timeout = 1}
+            for k, v in pairs(opts or {}) do cfg[k] = v end
+            return s3.new(cfg)
+        end
+
+        local function no_orphan()
+            return h.wait_until(function() return #assert(s3.list_multipart_uploads(bucket)) == 0 end, 10)
+        end
+
+        it('a part reset once is retried alone; a reset range too', function()
+            local src = h.random_file(dir .. '/retried', 12 * MiB)
+            proxy:mode(('reset dir=request after=%d method=PUT count=1'):format(MID_PART))
+            assert.is_true((backup.backup(bucket, 'c api/retried', src, proxied())))
+            assert.are.equal(1, proxy:stats().faults)
+            proxy:mode(('reset after=%d method=GET count=1'):format(MID_PART))
+            assert.is_true((backup.restore(bucket, 'c api/retried', dir .. '/retried-dst', proxied())))
+            assert.are.equal(1, proxy:stats().faults)
+            assert.are.equal(h.sha256_file(src), h.sha256_file(dir .. '/retried-dst'))
+            assert.is_true(no_orphan())
+        end)
+
+        it('the client\'s deadline ends a call whose server never answers, and aborts its upload', function()
+            local src = h.random_file(dir .. '/deadline', 12 * MiB)
+            proxy:mode('blackhole method=PUT')
+            local t0 = clock.monotonic()
+            local ok, err = backup.backup(bucket, 'c api/deadline', src, proxied({timeout = 2}))
+            local took = clock.monotonic() - t0
+            proxy:mode('pass')
+            assert.is_nil(ok)
+            assert.are.equal('Timeout', err.code, tostring(err.message))
+            assert.is_true(took < 2 + 1.5, ('took %.2f s with a 2 s deadline'):format(took))
+            assert.is_true(no_orphan())
+        end)
+
+        it('a cancel of the calling fiber ends the call with Cancelled and aborts its upload', function()
+            local src = h.random_file(dir .. '/cancelled', 12 * MiB)
+            proxy:mode('trickle dir=request rate=1048576 method=PUT')
+            local result = fiber.channel(1)
+            local f = fiber.create(function()
+                result:put({backup.backup(bucket, 'c api/cancelled', src, proxied())})
+            end)
+            assert.is_true(h.wait_until(function() return proxy:stats().requests >= 2 end, 10))
+            f:cancel()
+            local r = result:get(10)
+            proxy:mode('pass')
+            assert.is_not_nil(r, 'the cancelled call did not return')
+            assert.is_nil(r[1])
+            assert.are.equal('Cancelled', r[2].code, tostring(r[2].message))
+            assert.is_true(no_orphan())
+            local _, herr = s3.head(bucket, 'c api/cancelled')
+            assert.are.equal('NotFound', herr.code)
+        end)
     end)
 end)

@@ -278,7 +278,9 @@ describe('s3 against a real S3 server', function()
             -- The module's own work per step with 24 parts in flight (the lesser of a step's wall
             -- and CPU time: on 2 shared cores the wall time holds other processes' turns too).
             assert.is_true(stats.loop_max_action_work_seconds < 0.010,
-                ('a step did %.1f ms of work'):format(stats.loop_max_action_work_seconds * 1000))
+                ('a step did %.1f ms of work (%d of %d steps blocked, %d preempted)'):format(
+                    stats.loop_max_action_work_seconds * 1000, stats.loop_blocked_actions, stats.loop_actions,
+                    stats.loop_preempted_actions))
             assert.is_true(stats.loop_max_action_work_seconds <= stats.loop_max_action_seconds)
             -- No step of the transfer blocked in the kernel: its file I/O runs in coio workers.
             assert.are.equal(0, stats.loop_blocked_actions)
