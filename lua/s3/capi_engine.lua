@@ -8,6 +8,8 @@ local ____download = require("s3.download")
 local downloadToFd = ____download.downloadToFd
 local ____listing = require("s3.listing")
 local listPage = ____listing.listPage
+local ____parts = require("s3.parts")
+local performWithProgress = ____parts.performWithProgress
 local ____request = require("s3.request")
 local perform = ____request.perform
 local ____deadline = require("s3.deadline")
@@ -105,26 +107,30 @@ function ____exports.put_from_fd(nativeClient, bucket, key, fd, size, o)
         return nil, nativeError(md5Err)
     end
     headers["content-md5"] = md5
-    local resp, err = perform(
-        client,
-        {
-            method = "PUT",
-            bucket = bucket,
-            key = key,
-            headers = headers,
-            body_fd = fd,
-            body_offset = o.offset,
-            body_size = size,
-            timeout = timeLeft(deadline)
-        },
-        bucket,
-        key
+    local req = {
+        method = "PUT",
+        bucket = bucket,
+        key = key,
+        headers = headers,
+        body_fd = fd,
+        body_offset = o.offset,
+        body_size = size,
+        timeout = timeLeft(deadline)
+    }
+    local resp, err = unpack(
+        o.on_progress ~= nil and ({performWithProgress(
+            client,
+            req,
+            bucket,
+            key,
+            size,
+            o.on_progress
+        )}) or ({perform(client, req, bucket, key)}),
+        1,
+        2
     )
     if resp == nil then
         return nil, nativeError(err)
-    end
-    if o.on_progress ~= nil then
-        o.on_progress(size, size)
     end
     return true, size
 end

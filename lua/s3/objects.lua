@@ -1,14 +1,6 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
--- Lua Library inline imports
-local function __TS__New(target, ...)
-    local instance = setmetatable({}, target.prototype)
-    instance:____constructor(...)
-    return instance
-end
--- End of Lua Library inline imports
 local ____exports = {}
 local putInfo, streamOptions, putFromReader
-local native = require("s3.native")
 local fio = require("fio")
 local ____config = require("s3.config")
 local MAX_PART_SIZE = ____config.MAX_PART_SIZE
@@ -24,8 +16,7 @@ local verifyDownload = ____verify.verifyDownload
 local ____stream_upload = require("s3.stream_upload")
 local uploadStream = ____stream_upload.uploadStream
 local ____parts = require("s3.parts")
-local Progress = ____parts.Progress
-local runParts = ____parts.runParts
+local performWithProgress = ____parts.performWithProgress
 local ____request = require("s3.request")
 local failure = ____request.failure
 local perform = ____request.perform
@@ -321,46 +312,6 @@ function ____exports.objectInfo(resp, size)
 end
 local function bodyBytes(resp)
     return type(resp.bytes) == "number" and resp.bytes or nil
-end
---- One request on a fiber of its own, so that the calling fiber can report progress meanwhile
--- (on_progress runs only there, never in a libcurl callback). total undefined: a download of a
--- size told only by its answer; the last report gives the bytes received as the total.
-local function performWithProgress(client, req, b, k, total, onProgress, beforeRetry)
-    local progress = __TS__New(
-        Progress,
-        onProgress,
-        total,
-        native.counter()
-    )
-    req.progress = progress.counter
-    local box = {}
-    local function work()
-        local resp, err = perform(
-            client,
-            req,
-            b,
-            k,
-            beforeRetry
-        )
-        box.resp = resp
-        return err
-    end
-    local err = runParts(
-        1,
-        1,
-        work,
-        progress,
-        b,
-        k
-    )
-    if err ~= nil or box.resp == nil then
-        return nil, err or newError("InternalError", "request failed", b, k)
-    end
-    if total == nil then
-        progress:setTotal(bodyBytes(box.resp) or 0)
-    end
-    progress:report(true)
-    return box.resp, nil
 end
 --- Closes (if open) and removes the temporary file; never raises.
 local function discardTemp(fh, tmp)

@@ -6,14 +6,23 @@ local function __TS__Class(self)
     c.prototype.constructor = c
     return c
 end
+
+local function __TS__New(target, ...)
+    local instance = setmetatable({}, target.prototype)
+    instance:____constructor(...)
+    return instance
+end
 -- End of Lua Library inline imports
 local ____exports = {}
 local clock = require("clock")
 local fiber = require("fiber")
+local native = require("s3.native")
 local ____config = require("s3.config")
 local MAX_PART_SIZE = ____config.MAX_PART_SIZE
 local ____errors = require("s3.errors")
 local newError = ____errors.newError
+local ____request = require("s3.request")
+local perform = ____request.perform
 local MiB = 1024 * 1024
 --- S3 takes at most this many parts in one upload.
 ____exports.MAX_PARTS = 10000
@@ -166,5 +175,45 @@ function ____exports.runParts(count, concurrency, work, progress, bucket, key, g
         return error(state.raised, 0)
     end
     return state.failure
+end
+--- One request on a fiber of its own, so that the calling fiber can report progress meanwhile
+-- (on_progress runs only there, never in a libcurl callback). total undefined: a download of a
+-- size told only by its answer; the last report gives the bytes received as the total.
+function ____exports.performWithProgress(client, req, b, k, total, onProgress, beforeRetry)
+    local progress = __TS__New(
+        ____exports.Progress,
+        onProgress,
+        total,
+        native.counter()
+    )
+    req.progress = progress.counter
+    local box = {}
+    local function work()
+        local resp, err = perform(
+            client,
+            req,
+            b,
+            k,
+            beforeRetry
+        )
+        box.resp = resp
+        return err
+    end
+    local err = ____exports.runParts(
+        1,
+        1,
+        work,
+        progress,
+        b,
+        k
+    )
+    if err ~= nil or box.resp == nil then
+        return nil, err or newError("InternalError", "request failed", b, k)
+    end
+    if total == nil then
+        progress:setTotal(type(box.resp.bytes) == "number" and box.resp.bytes or 0)
+    end
+    progress:report(true)
+    return box.resp, nil
 end
 return ____exports

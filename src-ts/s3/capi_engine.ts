@@ -2,13 +2,13 @@
 // from C (src-c/tarantool/capi_engine.c) on the calling fiber, so that C modules get the same
 // multipart uploads, parallel ranges, retries, deadlines and progress as Lua.
 
-import type { NativeClient, NativeError } from "s3.native";
+import type { NativeClient, NativeError, NativeRequest } from "s3.native";
 import { Client } from "./client";
 import { Config, DEFAULTS } from "./config";
 import { downloadToFd } from "./download";
 import { listPage } from "./listing";
 import { S3Error } from "./errors";
-import { ProgressFn } from "./parts";
+import { ProgressFn, performWithProgress } from "./parts";
 import { perform } from "./request";
 import { deadlineOf, timeLeft } from "./deadline";
 import { contentMd5, uploadMultipart } from "./upload";
@@ -81,15 +81,15 @@ export function put_from_fd(
         return $multi(undefined, nativeError(md5Err));
     }
     headers.set("content-md5", md5);
-    const [resp, err] = perform(client, {
+    const req: NativeRequest = {
         method: "PUT", bucket: bucket, key: key, headers: headers, body_fd: fd, body_offset: o.offset,
         body_size: size, timeout: timeLeft(deadline),
-    }, bucket, key);
+    };
+    const [resp, err] = o.on_progress !== undefined
+        ? performWithProgress(client, req, bucket, key, size, o.on_progress)
+        : perform(client, req, bucket, key);
     if (resp === undefined) {
         return $multi(undefined, nativeError(err));
-    }
-    if (o.on_progress !== undefined) {
-        o.on_progress(size, size);
     }
     return $multi(true as const, size);
 }

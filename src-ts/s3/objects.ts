@@ -1,7 +1,6 @@
 // The object and bucket calls of the Lua API: get/put to memory and files, head, delete,
 // create and delete buckets.
 
-import * as native from "s3.native";
 import type { NativeRequest, NativeResponse } from "s3.native";
 import * as fio from "fio";
 import type { Client } from "./client";
@@ -10,8 +9,8 @@ import { S3Error, newError } from "./errors";
 import { downloadToFd } from "./download";
 import { verifyDownload } from "./verify";
 import { StreamFiller, StreamOptions, uploadStream } from "./stream_upload";
-import { ProgressFn, Progress, runParts } from "./parts";
-import { failure, perform, Perform, refusedHere } from "./request";
+import { ProgressFn, performWithProgress } from "./parts";
+import { failure, perform, refusedHere } from "./request";
 import { deadlineOf, timeLeft } from "./deadline";
 import { contentMd5, uploadMultipart } from "./upload";
 import {
@@ -161,34 +160,6 @@ function putInfo(resp: NativeResponse, size: number): PutInfo {
 
 function bodyBytes(resp: NativeResponse): number | undefined {
     return typeof resp.bytes === "number" ? resp.bytes : undefined;
-}
-
-/**
- * One request on a fiber of its own, so that the calling fiber can report progress meanwhile
- * (on_progress runs only there, never in a libcurl callback). total undefined: a download of a
- * size told only by its answer; the last report gives the bytes received as the total.
- */
-function performWithProgress(
-    client: Client, req: NativeRequest, b: string, k: string, total: number | undefined,
-    onProgress: ProgressFn, beforeRetry?: () => S3Error | undefined,
-): Perform {
-    const progress = new Progress(onProgress, total, native.counter());
-    req.progress = progress.counter;
-    const box: { resp?: NativeResponse } = {};
-    const work = (): S3Error | undefined => {
-        const [resp, err] = perform(client, req, b, k, beforeRetry);
-        box.resp = resp;
-        return err;
-    };
-    const err = runParts(1, 1, work, progress, b, k);
-    if (err !== undefined || box.resp === undefined) {
-        return $multi(undefined, err ?? newError("InternalError", "request failed", b, k));
-    }
-    if (total === undefined) {
-        progress.setTotal(bodyBytes(box.resp) ?? 0);
-    }
-    progress.report(true);
-    return $multi(box.resp, undefined);
 }
 
 /** Closes (if open) and removes the temporary file; never raises. */

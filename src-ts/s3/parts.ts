@@ -3,9 +3,12 @@
 
 import * as clock from "clock";
 import * as fiber from "fiber";
-import type { NativeCounter } from "s3.native";
+import * as native from "s3.native";
+import type { NativeCounter, NativeRequest, NativeResponse } from "s3.native";
+import type { Client } from "./client";
 import { MAX_PART_SIZE } from "./config";
 import { S3Error, newError } from "./errors";
+import { Perform, perform } from "./request";
 
 const MiB = 1024 * 1024;
 /** S3 takes at most this many parts in one upload. */
@@ -198,4 +201,32 @@ export function runParts(
         return error(state.raised as string, 0);
     }
     return state.failure;
+}
+
+/**
+ * One request on a fiber of its own, so that the calling fiber can report progress meanwhile
+ * (on_progress runs only there, never in a libcurl callback). total undefined: a download of a
+ * size told only by its answer; the last report gives the bytes received as the total.
+ */
+export function performWithProgress(
+    client: Client, req: NativeRequest, b: string, k: string, total: number | undefined,
+    onProgress: ProgressFn, beforeRetry?: () => S3Error | undefined,
+): Perform {
+    const progress = new Progress(onProgress, total, native.counter());
+    req.progress = progress.counter;
+    const box: { resp?: NativeResponse } = {};
+    const work = (): S3Error | undefined => {
+        const [resp, err] = perform(client, req, b, k, beforeRetry);
+        box.resp = resp;
+        return err;
+    };
+    const err = runParts(1, 1, work, progress, b, k);
+    if (err !== undefined || box.resp === undefined) {
+        return $multi(undefined, err ?? newError("InternalError", "request failed", b, k));
+    }
+    if (total === undefined) {
+        progress.setTotal(typeof box.resp.bytes === "number" ? box.resp.bytes : 0);
+    }
+    progress.report(true);
+    return $multi(box.resp, undefined);
 }
