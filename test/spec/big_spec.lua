@@ -55,7 +55,7 @@ describe('a 6 GiB object', function()
         -- A client of its own for the download, so that each direction's steps show apart.
         local down = s3.new({endpoint = endpoint, region = h.config.region,
             access_key_id = h.config.access_key_id, secret_access_key = h.config.secret_access_key})
-        local got, ginfo = down:get_to_file(bucket, 'six', dst, {fsync = false})
+        local got, ginfo = down:get_to_file(bucket, 'six', dst)
         local get_s = clock.monotonic() - t0
         local gap = ticker.stop()
         assert.is_true(got, tostring(ginfo))
