@@ -6,6 +6,8 @@
 # clock cannot be trusted per step (see bench/README.md, "The longest step on a VM"). Root only.
 #
 #   bash bench/step_perf.sh tarantool bench/module.lua op=get_file endpoint=... bucket=... key=... path=...
+#
+# STEP_PERF_KEEP=FILE keeps the recording (perf.data) there.
 set -eu
 [[ $# -ge 1 ]] || { echo "usage: $0 COMMAND..." >&2; exit 2; }
 command -v perf >/dev/null || { echo "$0: perf is not installed (Debian: linux-perf)" >&2; exit 1; }
@@ -24,5 +26,6 @@ rec=$!
 wait "$pid" || true
 kill -INT "$rec" 2>/dev/null || true
 wait "$rec" 2>/dev/null || true
+[[ -n ${STEP_PERF_KEEP:-} ]] && cp "$work/perf.data" "$STEP_PERF_KEEP"
 perf script -i "$work/perf.data" -F time,event,ip,sym 2>/dev/null |
     python3 "$(dirname "$0")/lib/step_samples.py" "$(awk -v hz=$HZ 'BEGIN { print 1000 / hz }')"

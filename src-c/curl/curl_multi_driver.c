@@ -2,6 +2,7 @@
 
 #include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -17,6 +18,11 @@ struct s3_multi_driver {
 	size_t n_deferred;
 	size_t deferred_cap;
 	bool closing;                  /* in curl_multi_cleanup: watch nothing new, arm no timer */
+	CURL **waiting;                /* added, not yet handed to libcurl: waiting[head..n) */
+	size_t waiting_head;
+	size_t n_waiting;
+	size_t waiting_cap;
+	unsigned admitted;             /* handed to libcurl since the last action */
 };
 
 static double
@@ -139,6 +145,25 @@ step_end(struct s3_multi_driver *d, struct step_clock started)
 		d->stats.max_unpreempted_action_seconds = took;
 }
 
+/* Hands the next waiting transfers to libcurl, as many as one action sets up at a time; adding
+ * them arms libcurl's timer, whose action takes the next ones. */
+static void
+admit_waiting(struct s3_multi_driver *d)
+{
+	d->admitted = 0;
+	while (d->waiting_head < d->n_waiting && d->admitted < S3_DRIVER_ADMIT_PER_ACTION) {
+		CURL *easy = d->waiting[d->waiting_head++];
+		d->admitted++;
+		if (curl_multi_add_handle(d->multi, easy) != CURLM_OK) {
+			void *private_data = NULL;
+			curl_easy_getinfo(easy, CURLINFO_PRIVATE, &private_data);
+			d->done(easy, CURLE_OUT_OF_MEMORY, private_data);
+		}
+	}
+	if (d->waiting_head == d->n_waiting)
+		d->waiting_head = d->n_waiting = 0;
+}
+
 /* One step of libcurl on the loop: fd is CURL_SOCKET_TIMEOUT for the timer. */
 static void
 act(struct s3_multi_driver *d, curl_socket_t fd, int mask)
@@ -153,6 +178,7 @@ act(struct s3_multi_driver *d, curl_socket_t fd, int mask)
 	complete_finished(d);
 	resume_deferred(d);
 	complete_finished(d);
+	admit_waiting(d);
 	step_end(d, started);
 }
 
@@ -252,18 +278,49 @@ s3_multi_driver_delete(struct s3_multi_driver *d)
 	curl_multi_cleanup(d->multi);
 	d->reactor.ops->timer_cancel(d->reactor.ud);
 	free(d->deferred);
+	free(d->waiting);
 	free(d);
 }
 
 int
 s3_multi_driver_add(struct s3_multi_driver *d, CURL *easy)
 {
-	return curl_multi_add_handle(d->multi, easy) == CURLM_OK ? 0 : -1;
+	if (d->n_waiting == 0 && d->admitted < S3_DRIVER_ADMIT_PER_ACTION) {
+		if (curl_multi_add_handle(d->multi, easy) != CURLM_OK)
+			return -1;
+		d->admitted++;
+		return 0;
+	}
+	if (d->n_waiting == d->waiting_cap) {
+		size_t cap = d->waiting_cap ? d->waiting_cap * 2 : 64;
+		CURL **grown = realloc(d->waiting, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		d->waiting = grown;
+		d->waiting_cap = cap;
+	}
+	d->waiting[d->n_waiting++] = easy;
+	return 0;
+}
+
+size_t
+s3_multi_driver_waiting(const struct s3_multi_driver *d)
+{
+	return d->n_waiting - d->waiting_head;
 }
 
 void
 s3_multi_driver_remove(struct s3_multi_driver *d, CURL *easy)
 {
+	for (size_t i = d->waiting_head; i < d->n_waiting; i++) {
+		if (d->waiting[i] == easy) {
+			memmove(&d->waiting[i], &d->waiting[i + 1], (d->n_waiting - i - 1) * sizeof(*d->waiting));
+			d->n_waiting--;
+			if (d->waiting_head == d->n_waiting)
+				d->waiting_head = d->n_waiting = 0;
+			return;
+		}
+	}
 	curl_multi_remove_handle(d->multi, easy);
 }
 

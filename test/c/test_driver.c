@@ -13,6 +13,7 @@
 #include "check.h"
 #include "core/client.h"
 #include "core/request.h"
+#include "curl/curl_multi_driver.h"
 #include "highlevel/sink_source.h"
 #include "poll_reactor.h"
 
@@ -232,6 +233,41 @@ test_abort(struct s3_client *client, const char *bucket)
 	CHECK_INT_EQ(client->active_requests, 0);
 }
 
+/* Requests started at once go to libcurl S3_DRIVER_ADMIT_PER_ACTION per action; the others wait
+ * in the driver, in order, and one aborted while waiting simply leaves the queue. */
+static void
+test_admission(struct s3_client *client, const char *bucket)
+{
+	enum { N = 3 * S3_DRIVER_ADMIT_PER_ACTION + 5 };
+	struct s3_request *reqs[N];
+	struct s3_request_spec head = {.method = "HEAD", .bucket = bucket, .key = "fd/object",
+				       .timeout_ms = -1};
+	for (int i = 0; i < N; i++)
+		reqs[i] = make(client, &head);
+	int finished = 0;
+	for (int i = 0; i < N; i++)
+		CHECK(s3_request_start(reqs[i], on_done, &finished) == 0);
+	CHECK_INT_EQ((int)s3_multi_driver_waiting(client->driver), N - S3_DRIVER_ADMIT_PER_ACTION);
+	s3_request_abort(reqs[N - 1]);
+	CHECK_STR_EQ(s3_request_error(reqs[N - 1])->code, "Cancelled");
+	CHECK_INT_EQ((int)s3_multi_driver_waiting(client->driver), N - 1 - S3_DRIVER_ADMIT_PER_ACTION);
+	size_t before = s3_multi_driver_waiting(client->driver);
+	for (int round = 0; finished < N - 1 && round < 60000; round++) {
+		poll_loop_run_once(loop, 1);
+		size_t now = s3_multi_driver_waiting(client->driver);
+		CHECK(before - now <= S3_DRIVER_ADMIT_PER_ACTION * 4);
+		before = now;
+	}
+	CHECK_INT_EQ(finished, N - 1);
+	CHECK_INT_EQ((int)s3_multi_driver_waiting(client->driver), 0);
+	for (int i = 0; i < N; i++) {
+		if (i < N - 1)
+			CHECK(s3_request_error(reqs[i]) == NULL);
+		s3_request_free(reqs[i]);
+	}
+	CHECK_INT_EQ(client->active_requests, 0);
+}
+
 static void
 delete_bucket_contents(struct s3_client *client, const char *bucket)
 {
@@ -291,6 +327,7 @@ main(void)
 	test_errors(client, bucket);
 	test_concurrent(client, bucket);
 	test_abort(client, bucket);
+	test_admission(client, bucket);
 	delete_bucket_contents(client, bucket);
 
 	s3_client_delete(client);
