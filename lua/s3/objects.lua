@@ -1,6 +1,6 @@
 --[[ Generated with https://github.com/TypeScriptToLua/TypeScriptToLua ]]
 local ____exports = {}
-local putInfo, streamOptions, putFromReader
+local putInfo, partOptions, streamOptions, putFromReader
 local fio = require("fio")
 local ____config = require("s3.config")
 local MAX_PART_SIZE = ____config.MAX_PART_SIZE
@@ -42,7 +42,7 @@ function putInfo(resp, size)
     local h = resp.headers or ({})
     return {size = size, etag = h.etag, version_id = h["x-amz-version-id"]}
 end
-function streamOptions(client, fn, o, headers, deadline, onProgress)
+function partOptions(client, fn, o)
     local partSize = o.part_size or client._cfg.part_size
     checkRange(
         fn,
@@ -59,6 +59,9 @@ function streamOptions(client, fn, o, headers, deadline, onProgress)
         1,
         nil
     )
+    return partSize, concurrency
+end
+function streamOptions(client, o, headers, partSize, concurrency, deadline, onProgress)
     return {
         headers = headers,
         threshold = client._cfg.multipart_threshold,
@@ -68,7 +71,7 @@ function streamOptions(client, fn, o, headers, deadline, onProgress)
         onProgress = onProgress
     }
 end
-function putFromReader(client, fn, b, k, reader, o, headers)
+function putFromReader(client, fn, b, k, reader, o, headers, partSize, concurrency)
     local deadline = deadlineOf(o.timeout, client._cfg.timeout)
     local pending
     local taken = 0
@@ -104,9 +107,10 @@ function putFromReader(client, fn, b, k, reader, o, headers)
         read,
         streamOptions(
             client,
-            fn,
             o,
             headers,
+            partSize,
+            concurrency,
             deadline,
             o.on_progress
         )
@@ -328,22 +332,7 @@ function ____exports.getToFile(client, fn, bucket, key, path, opts)
     local headers = checkStringMap(fn, "opts.headers", o.headers, false)
     conditionHeaders(fn, o, headers)
     local version = ____exports.versionQuery(fn, o)
-    local partSize = o.part_size or client._cfg.part_size
-    checkRange(
-        fn,
-        "opts.part_size",
-        partSize,
-        MIN_PART_SIZE,
-        MAX_PART_SIZE
-    )
-    local concurrency = o.concurrency or client._cfg.concurrency
-    checkRange(
-        fn,
-        "opts.concurrency",
-        concurrency,
-        1,
-        nil
-    )
+    local partSize, concurrency = partOptions(client, fn, o)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
@@ -482,6 +471,7 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
     local p = checkName(fn, "path", path)
     local o = checkOpts(fn, opts, PUT_OPTS)
     local headers = ____exports.requestHeaders(fn, o)
+    local partSize, concurrency = partOptions(client, fn, o)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
@@ -524,9 +514,10 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
                 read,
                 streamOptions(
                     client,
-                    fn,
                     o,
                     headers,
+                    partSize,
+                    concurrency,
                     deadline,
                     onProgress
                 )
@@ -541,22 +532,6 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
         end
         local size = st.size
         if size >= client._cfg.multipart_threshold then
-            local partSize = o.part_size or client._cfg.part_size
-            checkRange(
-                fn,
-                "opts.part_size",
-                partSize,
-                MIN_PART_SIZE,
-                MAX_PART_SIZE
-            )
-            local concurrency = o.concurrency or client._cfg.concurrency
-            checkRange(
-                fn,
-                "opts.concurrency",
-                concurrency,
-                1,
-                nil
-            )
             local mresp, merr = uploadMultipart(
                 client,
                 b,
@@ -673,6 +648,7 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
     end
     local o = checkOpts(fn, opts, PUT_OPTS)
     local headers = ____exports.requestHeaders(fn, o)
+    local partSize, concurrency = partOptions(client, fn, o)
     local refused = refusedHere(fn, b, k)
     if refused ~= nil then
         return failure(refused)
@@ -685,7 +661,9 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
             k,
             body,
             o,
-            headers
+            headers,
+            partSize,
+            concurrency
         )
     end
     if #body > MAX_SINGLE_PUT then

@@ -186,10 +186,7 @@ export function getToFile(
     conditionHeaders(fn, o, headers);
     const version = versionQuery(fn, o);
     // Every argument is checked before the temporary file exists: a raise leaves nothing behind.
-    const partSize = (o.get("part_size") as number | undefined) ?? client._cfg.part_size;
-    checkRange(fn, "opts.part_size", partSize, MIN_PART_SIZE, MAX_PART_SIZE);
-    const concurrency = (o.get("concurrency") as number | undefined) ?? client._cfg.concurrency;
-    checkRange(fn, "opts.concurrency", concurrency, 1, undefined);
+    const [partSize, concurrency] = partOptions(client, fn, o);
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
         return failure(refused);
@@ -279,6 +276,8 @@ export function putFromFile(
     const p = checkName(fn, "path", path);
     const o = checkOpts(fn, opts, PUT_OPTS);
     const headers = requestHeaders(fn, o);
+    // Checked whatever the file's size turns out to be, and before it is opened.
+    const [partSize, concurrency] = partOptions(client, fn, o);
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
         return failure(refused);
@@ -308,7 +307,7 @@ export function putFromFile(
                 return $multi(got < room, undefined);
             };
             const [sresp, sizeOrErr] = uploadStream(client, b, k, read,
-                streamOptions(client, fn, o, headers, deadline, onProgress));
+                streamOptions(client, o, headers, partSize, concurrency, deadline, onProgress));
             if (sresp === undefined) {
                 return { err: sizeOrErr as S3Error };
             }
@@ -319,10 +318,6 @@ export function putFromFile(
         }
         const size = st.size;
         if (size >= client._cfg.multipart_threshold) {
-            const partSize = (o.get("part_size") as number | undefined) ?? client._cfg.part_size;
-            checkRange(fn, "opts.part_size", partSize, MIN_PART_SIZE, MAX_PART_SIZE);
-            const concurrency = (o.get("concurrency") as number | undefined) ?? client._cfg.concurrency;
-            checkRange(fn, "opts.concurrency", concurrency, 1, undefined);
             const [mresp, merr] = uploadMultipart(client, b, k, fh.fh, size, {
                 headers: headers, partSize: partSize, concurrency: concurrency, deadline: deadline,
                 onProgress: onProgress, currentSize: () => fh.stat()[0]?.size,
@@ -405,12 +400,13 @@ export function putObject(
     }
     const o = checkOpts(fn, opts, PUT_OPTS);
     const headers = requestHeaders(fn, o);
+    const [partSize, concurrency] = partOptions(client, fn, o);
     const refused = refusedHere(fn, b, k);
     if (refused !== undefined) {
         return failure(refused);
     }
     if (typeof body === "function") {
-        return putFromReader(client, fn, b, k, body as (this: void) => unknown, o, headers);
+        return putFromReader(client, fn, b, k, body as (this: void) => unknown, o, headers, partSize, concurrency);
     }
     if (body.length > MAX_SINGLE_PUT) {
         return failure(tooLarge("the body", body.length, b, k));
@@ -427,14 +423,19 @@ export function putObject(
     return $multi(true as const, putInfo(resp, body.length));
 }
 
-function streamOptions(
-    client: Client, fn: string, o: LuaTable<string, unknown>, headers: LuaTable<string, string>,
-    deadline: number | undefined, onProgress: ProgressFn | undefined,
-): StreamOptions {
+/** opts.part_size and opts.concurrency of a transfer, else the client's; a wrong one raises. */
+function partOptions(client: Client, fn: string, o: LuaTable<string, unknown>): LuaMultiReturn<[number, number]> {
     const partSize = (o.get("part_size") as number | undefined) ?? client._cfg.part_size;
     checkRange(fn, "opts.part_size", partSize, MIN_PART_SIZE, MAX_PART_SIZE);
     const concurrency = (o.get("concurrency") as number | undefined) ?? client._cfg.concurrency;
     checkRange(fn, "opts.concurrency", concurrency, 1, undefined);
+    return $multi(partSize, concurrency);
+}
+
+function streamOptions(
+    client: Client, o: LuaTable<string, unknown>, headers: LuaTable<string, string>, partSize: number,
+    concurrency: number, deadline: number | undefined, onProgress: ProgressFn | undefined,
+): StreamOptions {
     return {
         headers: headers, threshold: client._cfg.multipart_threshold, partSize: partSize,
         concurrency: concurrency, deadline: deadline, onProgress: onProgress,
@@ -447,7 +448,7 @@ function streamOptions(
  */
 function putFromReader(
     client: Client, fn: string, b: string, k: string, reader: (this: void) => unknown,
-    o: LuaTable<string, unknown>, headers: LuaTable<string, string>,
+    o: LuaTable<string, unknown>, headers: LuaTable<string, string>, partSize: number, concurrency: number,
 ): LuaMultiReturn<[true, PutInfo] | [undefined, S3Error]> {
     const deadline = deadlineOf(o.get("timeout") as number | undefined, client._cfg.timeout);
     // The reader's chunks are copied into the part buffers; a chunk may straddle two of them.
@@ -478,8 +479,8 @@ function putFromReader(
         }
         return $multi(ended && pending === undefined, undefined);
     };
-    const [resp, sizeOrErr] = uploadStream(client, b, k, read,
-        streamOptions(client, fn, o, headers, deadline, o.get("on_progress") as ProgressFn | undefined));
+    const [resp, sizeOrErr] = uploadStream(client, b, k, read, streamOptions(client, o, headers, partSize,
+        concurrency, deadline, o.get("on_progress") as ProgressFn | undefined));
     if (resp === undefined) {
         return failure(sizeOrErr as S3Error);
     }

@@ -56,6 +56,26 @@ describe('the transfer engine behind a fault-injecting proxy', function()
         return h.sha256_file(path)
     end
 
+    -- Starts upload(c) of key (holding OLD) on a fiber behind a slow link and cancels it once
+    -- parts are on their way: the call ends with Cancelled, aborts its upload, keeps OLD.
+    local function cancel_midway(key, upload)
+        assert(direct:put(bucket, key, OLD))
+        proxy:mode('trickle dir=request rate=1048576 method=PUT')
+        local c = client()
+        local result = fiber.channel(1)
+        local f = fiber.create(function() result:put({upload(c)}) end)
+        assert.is_true(h.wait_until(function() return proxy:stats().requests >= 2 end, 10))
+        f:cancel()
+        local r = result:get(10)
+        assert.is_not_nil(r, 'the cancelled call did not return')
+        assert.is_nil(r[1])
+        assert.are.equal('Cancelled', r[2].code, tostring(r[2]))
+        proxy:mode('pass')
+        assert_no_orphan()
+        assert.are.equal(OLD, (direct:get(bucket, key)))
+        assert.are.equal(0, c:stats().active_requests)
+    end
+
     setup(function()
         dir = h.tempdir()
         direct = s3.new(h.config)
@@ -119,62 +139,32 @@ describe('the transfer engine behind a fault-injecting proxy', function()
             assert.are.equal(OLD, (direct:get(bucket, 'up/slow')))
         end)
 
-        it('CreateMultipartUpload whose answer is lost: the upload it made is aborted, the object completes', function()
-            -- The server makes the upload; its answer (with the UploadId) never comes back.
-            proxy:mode('reset at=head after=10 method=POST path=?uploads count=1')
-            local ok, err = client():put_from_file(bucket, 'up/create lost', src)
-            assert.is_true(ok, tostring(err))
-            assert.are.equal(1, proxy:stats().faults)
-            assert.are.equal(src_sha, object_sha('up/create lost'))
-            assert_no_orphan()
-        end)
-
-        it('CompleteMultipartUpload whose answer is lost: the repeat finds the object made, the call succeeds', function()
-            proxy:mode('reset at=head after=10 method=POST path=uploadId= count=1')
-            local ok, err = client():put_from_file(bucket, 'up/complete lost', src)
-            assert.is_true(ok, tostring(err))
-            assert.are.equal(1, proxy:stats().faults)
-            assert.are.equal(src_sha, object_sha('up/complete lost'))
-            assert_no_orphan()
-        end)
-
-        it('CompleteMultipartUpload with if_none_match whose answer is lost: the repeat finds the object made', function()
-            proxy:mode('reset at=head after=10 method=POST path=uploadId= count=1')
-            local ok, err = client():put_from_file(bucket, 'up/complete lost once', src, {if_none_match = '*'})
-            assert.is_true(ok, tostring(err))
-            assert.are.equal(1, proxy:stats().faults)
-            assert.are.equal(src_sha, object_sha('up/complete lost once'))
-            assert_no_orphan()
-        end)
-
-        it('CompleteMultipartUpload reset before the server read it: sent again, the object completes', function()
-            proxy:mode('reset dir=request at=head after=10 method=POST path=uploadId= count=1')
-            local ok, err = client():put_from_file(bucket, 'up/complete reset', src)
-            assert.is_true(ok, tostring(err))
-            assert.are.equal(1, proxy:stats().faults)
-            assert.are.equal(src_sha, object_sha('up/complete reset'))
-            assert_no_orphan()
-        end)
+        -- A fault once on CreateMultipartUpload or CompleteMultipartUpload: the call succeeds with the
+        -- whole object and leaves no upload behind.
+        for _, case in ipairs({
+            -- The server makes the upload; its answer (with the UploadId) never comes back: the
+            -- upload that answer named is aborted.
+            {'CreateMultipartUpload whose answer is lost', 'reset at=head after=10 method=POST path=?uploads'},
+            -- The server completes the upload; the repeat finds it done.
+            {'CompleteMultipartUpload whose answer is lost', 'reset at=head after=10 method=POST path=uploadId='},
+            {'CompleteMultipartUpload with if_none_match whose answer is lost',
+                'reset at=head after=10 method=POST path=uploadId=', {if_none_match = '*'}},
+            {'CompleteMultipartUpload reset before the server read it',
+                'reset dir=request at=head after=10 method=POST path=uploadId='},
+        }) do
+            it(case[1] .. ': the object completes, no upload is left', function()
+                local key = 'up/' .. case[1]
+                proxy:mode(case[2] .. ' count=1')
+                local ok, err = client():put_from_file(bucket, key, src, case[3])
+                assert.is_true(ok, tostring(err))
+                assert.are.equal(1, proxy:stats().faults)
+                assert.are.equal(src_sha, object_sha(key))
+                assert_no_orphan()
+            end)
+        end
 
         it('a cancel mid-upload aborts the upload and keeps the old object', function()
-            assert(direct:put(bucket, 'up/cancel', OLD))
-            proxy:mode('trickle dir=request rate=1048576 method=PUT')
-            local c = client()
-            local result = fiber.channel(1)
-            local f = fiber.create(function()
-                result:put({c:put_from_file(bucket, 'up/cancel', src)})
-            end)
-            -- Cancelled once parts are on their way.
-            assert.is_true(h.wait_until(function() return proxy:stats().requests >= 2 end, 10))
-            f:cancel()
-            local r = result:get(10)
-            assert.is_not_nil(r, 'the cancelled call did not return')
-            assert.is_nil(r[1])
-            assert.are.equal('Cancelled', r[2].code, tostring(r[2]))
-            proxy:mode('pass')
-            assert_no_orphan()
-            assert.are.equal(OLD, (direct:get(bucket, 'up/cancel')))
-            assert.are.equal(0, c:stats().active_requests)
+            cancel_midway('up/cancel', function(c) return c:put_from_file(bucket, 'up/cancel', src) end)
         end)
     end)
 
@@ -199,23 +189,7 @@ describe('the transfer engine behind a fault-injecting proxy', function()
         end)
 
         it('a cancel mid-stream: Cancelled, the upload aborted, the old object kept', function()
-            assert(direct:put(bucket, 'stream/cancel', OLD))
-            proxy:mode('trickle dir=request rate=1048576 method=PUT')
-            local c = client()
-            local result = fiber.channel(1)
-            local f = fiber.create(function()
-                result:put({c:put(bucket, 'stream/cancel', reader())})
-            end)
-            assert.is_true(h.wait_until(function() return proxy:stats().requests >= 2 end, 10))
-            f:cancel()
-            local r = result:get(10)
-            assert.is_not_nil(r, 'the cancelled call did not return')
-            assert.is_nil(r[1])
-            assert.are.equal('Cancelled', r[2].code, tostring(r[2]))
-            proxy:mode('pass')
-            assert_no_orphan()
-            assert.are.equal(OLD, (direct:get(bucket, 'stream/cancel')))
-            assert.are.equal(0, c:stats().active_requests)
+            cancel_midway('stream/cancel', function(c) return c:put(bucket, 'stream/cancel', reader()) end)
         end)
 
         it('every part attempt reset: ConnectionError, the upload aborted, the old object kept', function()
