@@ -10,8 +10,6 @@ local ____listing = require("s3.listing")
 local listPage = ____listing.listPage
 local ____parts = require("s3.parts")
 local performWithProgress = ____parts.performWithProgress
-local ____request = require("s3.request")
-local perform = ____request.perform
 local ____deadline = require("s3.deadline")
 local deadlineOf = ____deadline.deadlineOf
 local timeLeft = ____deadline.timeLeft
@@ -117,17 +115,13 @@ function ____exports.put_from_fd(nativeClient, bucket, key, fd, size, o)
         body_size = size,
         timeout = timeLeft(deadline)
     }
-    local resp, err = unpack(
-        o.on_progress ~= nil and ({performWithProgress(
-            client,
-            req,
-            bucket,
-            key,
-            size,
-            o.on_progress
-        )}) or ({perform(client, req, bucket, key)}),
-        1,
-        2
+    local resp, err = performWithProgress(
+        client,
+        req,
+        bucket,
+        key,
+        size,
+        o.on_progress
     )
     if resp == nil then
         return nil, nativeError(err)

@@ -576,18 +576,14 @@ function ____exports.putFromFile(client, fn, bucket, key, path, opts)
             body_size = size,
             timeout = timeLeft(deadline)
         }
-        if onProgress ~= nil then
-            local sresp, serr = performWithProgress(
-                client,
-                req,
-                b,
-                k,
-                size,
-                onProgress
-            )
-            return {resp = sresp, err = serr, size = size}
-        end
-        local resp, err = perform(client, req, b, k)
+        local resp, err = performWithProgress(
+            client,
+            req,
+            b,
+            k,
+            size,
+            onProgress
+        )
         return {resp = resp, err = err, size = size}
     end)
     pcall(function() return fh:close() end)
@@ -621,18 +617,13 @@ function ____exports.getObject(client, fn, bucket, key, opts)
         query = ____exports.versionQuery(fn, o),
         timeout = o.timeout
     }
-    local onProgress = o.on_progress
-    local resp, err = unpack(
-        onProgress ~= nil and ({performWithProgress(
-            client,
-            req,
-            b,
-            k,
-            nil,
-            onProgress
-        )}) or ({perform(client, req, b, k)}),
-        1,
-        2
+    local resp, err = performWithProgress(
+        client,
+        req,
+        b,
+        k,
+        nil,
+        o.on_progress
     )
     if resp == nil then
         return failure(err)
@@ -677,18 +668,13 @@ function ____exports.putObject(client, fn, bucket, key, body, opts)
         body = body,
         timeout = o.timeout
     }
-    local onProgress = o.on_progress
-    local resp, err = unpack(
-        onProgress ~= nil and ({performWithProgress(
-            client,
-            req,
-            b,
-            k,
-            #body,
-            onProgress
-        )}) or ({perform(client, req, b, k)}),
-        1,
-        2
+    local resp, err = performWithProgress(
+        client,
+        req,
+        b,
+        k,
+        #body,
+        o.on_progress
     )
     if resp == nil then
         return failure(err)

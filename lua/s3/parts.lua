@@ -178,8 +178,18 @@ function ____exports.runParts(count, concurrency, work, progress, bucket, key, g
 end
 --- One request on a fiber of its own, so that the calling fiber can report progress meanwhile
 -- (on_progress runs only there, never in a libcurl callback). total undefined: a download of a
--- size told only by its answer; the last report gives the bytes received as the total.
+-- size told only by its answer; the last report gives the bytes received as the total. Without
+-- on_progress it is perform, on the calling fiber.
 function ____exports.performWithProgress(client, req, b, k, total, onProgress, beforeRetry)
+    if onProgress == nil then
+        return perform(
+            client,
+            req,
+            b,
+            k,
+            beforeRetry
+        )
+    end
     local progress = __TS__New(
         ____exports.Progress,
         onProgress,

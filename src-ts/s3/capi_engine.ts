@@ -9,7 +9,6 @@ import { downloadToFd } from "./download";
 import { listPage } from "./listing";
 import { S3Error } from "./errors";
 import { ProgressFn, performWithProgress } from "./parts";
-import { perform } from "./request";
 import { deadlineOf, timeLeft } from "./deadline";
 import { contentMd5, uploadMultipart } from "./upload";
 
@@ -85,9 +84,7 @@ export function put_from_fd(
         method: "PUT", bucket: bucket, key: key, headers: headers, body_fd: fd, body_offset: o.offset,
         body_size: size, timeout: timeLeft(deadline),
     };
-    const [resp, err] = o.on_progress !== undefined
-        ? performWithProgress(client, req, bucket, key, size, o.on_progress)
-        : perform(client, req, bucket, key);
+    const [resp, err] = performWithProgress(client, req, bucket, key, size, o.on_progress);
     if (resp === undefined) {
         return $multi(undefined, nativeError(err));
     }

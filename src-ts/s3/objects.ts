@@ -344,11 +344,7 @@ export function putFromFile(
             body_size: size,
             timeout: timeLeft(deadline),
         };
-        if (onProgress !== undefined) {
-            const [sresp, serr] = performWithProgress(client, req, b, k, size, onProgress);
-            return { resp: sresp, err: serr, size: size };
-        }
-        const [resp, err] = perform(client, req, b, k);
+        const [resp, err] = performWithProgress(client, req, b, k, size, onProgress);
         return { resp: resp, err: err, size: size };
     });
     pcall(() => fh.close());
@@ -379,10 +375,8 @@ export function getObject(
     }
     const req: NativeRequest = { method: "GET", bucket: b, key: k, headers: headers,
         query: versionQuery(fn, o), timeout: o.get("timeout") as number | undefined };
-    const onProgress = o.get("on_progress") as ProgressFn | undefined;
-    const [resp, err] = onProgress !== undefined
-        ? performWithProgress(client, req, b, k, undefined, onProgress)
-        : perform(client, req, b, k);
+    const [resp, err] = performWithProgress(client, req, b, k, undefined,
+        o.get("on_progress") as ProgressFn | undefined);
     if (resp === undefined) {
         return failure(err);
     }
@@ -413,10 +407,8 @@ export function putObject(
     }
     const req: NativeRequest = { method: "PUT", bucket: b, key: k, headers: headers, body: body,
         timeout: o.get("timeout") as number | undefined };
-    const onProgress = o.get("on_progress") as ProgressFn | undefined;
-    const [resp, err] = onProgress !== undefined
-        ? performWithProgress(client, req, b, k, body.length, onProgress)
-        : perform(client, req, b, k);
+    const [resp, err] = performWithProgress(client, req, b, k, body.length,
+        o.get("on_progress") as ProgressFn | undefined);
     if (resp === undefined) {
         return failure(err);
     }

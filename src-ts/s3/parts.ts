@@ -206,12 +206,16 @@ export function runParts(
 /**
  * One request on a fiber of its own, so that the calling fiber can report progress meanwhile
  * (on_progress runs only there, never in a libcurl callback). total undefined: a download of a
- * size told only by its answer; the last report gives the bytes received as the total.
+ * size told only by its answer; the last report gives the bytes received as the total. Without
+ * on_progress it is perform, on the calling fiber.
  */
 export function performWithProgress(
     client: Client, req: NativeRequest, b: string, k: string, total: number | undefined,
-    onProgress: ProgressFn, beforeRetry?: () => S3Error | undefined,
+    onProgress: ProgressFn | undefined, beforeRetry?: () => S3Error | undefined,
 ): Perform {
+    if (onProgress === undefined) {
+        return perform(client, req, b, k, beforeRetry);
+    }
     const progress = new Progress(onProgress, total, native.counter());
     req.progress = progress.counter;
     const box: { resp?: NativeResponse } = {};
