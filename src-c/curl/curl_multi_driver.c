@@ -6,6 +6,28 @@
 #include <sys/resource.h>
 #include <time.h>
 
+/* A growable array of easy handles: the transfers deferred in a step, those waiting to start. */
+struct easy_list {
+	CURL **items;
+	size_t n;
+	size_t cap;
+};
+
+static int
+easy_list_push(struct easy_list *list, CURL *easy)
+{
+	if (list->n == list->cap) {
+		size_t cap = list->cap ? list->cap * 2 : 16;
+		CURL **grown = realloc(list->items, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		list->items = grown;
+		list->cap = cap;
+	}
+	list->items[list->n++] = easy;
+	return 0;
+}
+
 struct s3_multi_driver {
 	CURLM *multi;
 	struct s3_reactor reactor;
@@ -14,14 +36,10 @@ struct s3_multi_driver {
 	uint64_t step;
 	uint64_t action_bytes;         /* body bytes all transfers took in this socket action */
 	bool in_action;                /* inside curl_multi_socket_action */
-	CURL **deferred;               /* paused in this step, resumed when it ends */
-	size_t n_deferred;
-	size_t deferred_cap;
+	struct easy_list deferred;     /* paused in this step, resumed when it ends */
 	bool closing;                  /* in curl_multi_cleanup: watch nothing new, arm no timer */
-	CURL **waiting;                /* added, not yet handed to libcurl: waiting[head..n) */
+	struct easy_list waiting;      /* added, not yet handed to libcurl: items[waiting_head..n) */
 	size_t waiting_head;
-	size_t n_waiting;
-	size_t waiting_cap;
 	unsigned admitted;             /* handed to libcurl since the last action */
 };
 
@@ -71,13 +89,13 @@ static void
 resume_deferred(struct s3_multi_driver *d)
 {
 	d->step++;
-	for (size_t i = 0; i < d->n_deferred; i++) {
-		CURL *easy = d->deferred[i];
+	for (size_t i = 0; i < d->deferred.n; i++) {
+		CURL *easy = d->deferred.items[i];
 		CURLcode rc = curl_easy_pause(easy, CURLPAUSE_CONT);
 		if (rc != CURLE_OK)
 			fail_transfer(d, easy, rc);
 	}
-	d->n_deferred = 0;
+	d->deferred.n = 0;
 }
 
 struct context_switches {
@@ -151,8 +169,8 @@ static void
 admit_waiting(struct s3_multi_driver *d)
 {
 	d->admitted = 0;
-	while (d->waiting_head < d->n_waiting && d->admitted < S3_DRIVER_ADMIT_PER_ACTION) {
-		CURL *easy = d->waiting[d->waiting_head++];
+	while (d->waiting_head < d->waiting.n && d->admitted < S3_DRIVER_ADMIT_PER_ACTION) {
+		CURL *easy = d->waiting.items[d->waiting_head++];
 		d->admitted++;
 		if (curl_multi_add_handle(d->multi, easy) != CURLM_OK) {
 			void *private_data = NULL;
@@ -160,8 +178,8 @@ admit_waiting(struct s3_multi_driver *d)
 			d->done(easy, CURLE_OUT_OF_MEMORY, private_data);
 		}
 	}
-	if (d->waiting_head == d->n_waiting)
-		d->waiting_head = d->n_waiting = 0;
+	if (d->waiting_head == d->waiting.n)
+		d->waiting_head = d->waiting.n = 0;
 }
 
 /* One step of libcurl on the loop: fd is CURL_SOCKET_TIMEOUT for the timer. */
@@ -277,47 +295,39 @@ s3_multi_driver_delete(struct s3_multi_driver *d)
 	d->closing = true;
 	curl_multi_cleanup(d->multi);
 	d->reactor.ops->timer_cancel(d->reactor.ud);
-	free(d->deferred);
-	free(d->waiting);
+	free(d->deferred.items);
+	free(d->waiting.items);
 	free(d);
 }
 
 int
 s3_multi_driver_add(struct s3_multi_driver *d, CURL *easy)
 {
-	if (d->n_waiting == 0 && d->admitted < S3_DRIVER_ADMIT_PER_ACTION) {
+	if (d->waiting.n == 0 && d->admitted < S3_DRIVER_ADMIT_PER_ACTION) {
 		if (curl_multi_add_handle(d->multi, easy) != CURLM_OK)
 			return -1;
 		d->admitted++;
 		return 0;
 	}
-	if (d->n_waiting == d->waiting_cap) {
-		size_t cap = d->waiting_cap ? d->waiting_cap * 2 : 64;
-		CURL **grown = realloc(d->waiting, cap * sizeof(*grown));
-		if (grown == NULL)
-			return -1;
-		d->waiting = grown;
-		d->waiting_cap = cap;
-	}
-	d->waiting[d->n_waiting++] = easy;
-	return 0;
+	return easy_list_push(&d->waiting, easy);
 }
 
 size_t
 s3_multi_driver_waiting(const struct s3_multi_driver *d)
 {
-	return d->n_waiting - d->waiting_head;
+	return d->waiting.n - d->waiting_head;
 }
 
 void
 s3_multi_driver_remove(struct s3_multi_driver *d, CURL *easy)
 {
-	for (size_t i = d->waiting_head; i < d->n_waiting; i++) {
-		if (d->waiting[i] == easy) {
-			memmove(&d->waiting[i], &d->waiting[i + 1], (d->n_waiting - i - 1) * sizeof(*d->waiting));
-			d->n_waiting--;
-			if (d->waiting_head == d->n_waiting)
-				d->waiting_head = d->n_waiting = 0;
+	struct easy_list *w = &d->waiting;
+	for (size_t i = d->waiting_head; i < w->n; i++) {
+		if (w->items[i] == easy) {
+			memmove(&w->items[i], &w->items[i + 1], (w->n - i - 1) * sizeof(*w->items));
+			w->n--;
+			if (d->waiting_head == w->n)
+				d->waiting_head = w->n = 0;
 			return;
 		}
 	}
@@ -339,16 +349,7 @@ s3_multi_driver_step(const struct s3_multi_driver *d)
 int
 s3_multi_driver_defer(struct s3_multi_driver *d, CURL *easy)
 {
-	if (d->n_deferred == d->deferred_cap) {
-		size_t cap = d->deferred_cap ? d->deferred_cap * 2 : 16;
-		CURL **grown = realloc(d->deferred, cap * sizeof(*grown));
-		if (grown == NULL)
-			return -1;
-		d->deferred = grown;
-		d->deferred_cap = cap;
-	}
-	d->deferred[d->n_deferred++] = easy;
-	return 0;
+	return easy_list_push(&d->deferred, easy);
 }
 
 void
